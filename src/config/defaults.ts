@@ -1,0 +1,61 @@
+/**
+ * The built-in oracle configuration: the schema's top-level defaults plus one provider
+ * entry per registry exchange (connect's `DefaultOracleConfig`). The transport an exchange
+ * does not use is a disabled block; a WebSocket exchange with an HTTP helper block (KuCoin)
+ * carries it disabled.
+ */
+import { exchanges } from '../providers/exchanges/index.js';
+import { disabledApi, disabledWs } from '../providers/defaults.js';
+import type { Exchange } from '../providers/types.js';
+import { providerDefaults, topLevelDefaults } from './schema.js';
+import type { OracleConfig, ProviderConfig } from './types.js';
+
+/** Provider names connect ships by default that this side-car has no adapter for. A partial
+ *  override of one of them (no `name`) is ignored with a warning instead of failing. */
+export const ANCHOR_ONLY_PROVIDERS: ReadonlySet<string> = new Set([
+  'raydium_api', 'uniswapv3_api-ethereum', 'uniswapv3_api-base', 'osmosis_api', 'bitstamp_api',
+  'coingecko_api', 'coinmarketcap_api', 'volatile-exchange-provider', 'polymarket_api', 'bitfinex_ws',
+  'bitstamp_ws', 'bybit_ws', 'crypto_dot_com_ws', 'gate_ws', 'huobi_ws', 'kraken_ws', 'kucoin_ws',
+  'mexc_ws', 'marketmap_api', 'dydx_api', 'dydx_migration_api', 'dydx_research_json_api',
+  'dydx_research_coinmarketcap_api',
+].filter((n) => !(n in exchanges)));
+
+function entryFor(name: string, ex: Exchange): ProviderConfig {
+  if (ex.kind === 'http') {
+    return { name, type: 'price_provider', api: ex.defaults, webSocket: disabledWs(name) };
+  }
+  const api = ex.defaults.api ? { ...ex.defaults.api, enabled: false } : disabledApi(name);
+  return { name, type: 'price_provider', api, webSocket: ex.defaults.webSocket };
+}
+
+/** The built-in entry for a registry exchange (a fresh deep copy), or undefined. */
+export function builtInProvider(name: string): ProviderConfig | undefined {
+  const ex = exchanges[name];
+  return ex ? providerDefaults(entryFor(name, ex)) : undefined;
+}
+
+/** Zero values: what a provider absent from the defaults starts from (as in connect, a
+ *  new entry must then spell out its whole configuration to pass validation). */
+export function zeroProvider(): ProviderConfig {
+  const zero = (): ProviderConfig['api'] => ({
+    enabled: false, timeout: 0, interval: 0, reconnectTimeout: 0, maxQueries: 0, atomic: false,
+    endpoints: [], batchSize: 0, name: '', maxBlockHeightAge: 0,
+  });
+  const ws: ProviderConfig['webSocket'] = {
+    enabled: false, maxBufferSize: 0, reconnectionTimeout: 0, postConnectionTimeout: 0, endpoints: [],
+    name: '', readBufferSize: 0, writeBufferSize: 0, handshakeTimeout: 0, enableCompression: false,
+    readTimeout: 0, writeTimeout: 0, pingInterval: 0, writeInterval: 0, maxReadErrorCount: 0,
+    maxSubscriptionsPerConnection: 0, maxSubscriptionsPerBatch: 0,
+  };
+  return { name: '', type: '', api: zero(), webSocket: ws };
+}
+
+/** The complete built-in configuration (fresh copy each call). */
+export function defaultOracleConfig(): OracleConfig {
+  const providers: Record<string, ProviderConfig> = {};
+  for (const name of Object.keys(exchanges)) {
+    const p = builtInProvider(name);
+    if (p) providers[name] = p;
+  }
+  return { ...topLevelDefaults(), providers };
+}

@@ -1,0 +1,164 @@
+/**
+ * Every metric the side-car exports, built against an injected prom-client Registry so that
+ * tests use a fresh one and a misspelt metric does not compile.
+ */
+import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+
+/** Histogram buckets of connect's latency metrics, in milliseconds. */
+export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2000];
+
+export type ProviderType = 'api' | 'websockets';
+
+// ─── Connect compatibility block ──────────────────────────────────────────────────────────
+// The 17 side_car_* families of connect v2 (oracle/metrics/metrics.go,
+// providers/base/metrics/provider.go, providers/base/api/metrics, providers/base/websocket/
+// metrics): same names, types, label names, label values and buckets, quirks included
+// (counters without _total, milliseconds). Dashboards and alert rules written for connect
+// depend on every detail here; do not rename.
+function connectMetrics(r: Registry) {
+  const registers = [r];
+  return {
+    // Oracle and aggregation (connect spec §1.2). `provider` and `id` (BASE/QUOTE) lower-cased.
+    systemUpdates: new Counter({
+      name: 'side_car_health_check_system_updates_total',
+      help: 'Number of ticks with a successful oracle update.',
+      registers,
+    }),
+    tickerUpdates: new Counter({
+      name: 'side_car_health_check_ticker_updates_total',
+      help: 'Number of ticks with a successful ticker update.',
+      labelNames: ['id'] as const,
+      registers,
+    }),
+    providerPrice: new Gauge({
+      name: 'side_car_provider_price',
+      help: 'Price gauge for a given currency pair on a given provider',
+      labelNames: ['provider', 'id', 'decimals'] as const,
+      registers,
+    }),
+    aggregatedPrice: new Gauge({
+      name: 'side_car_aggregated_price',
+      help: 'Aggregate price for a given currency pair',
+      labelNames: ['id', 'decimals'] as const,
+      registers,
+    }),
+    providerUpdates: new Counter({
+      name: 'side_car_health_check_provider_updates_total',
+      help: 'Number of ticks with a successful provider update.',
+      labelNames: ['provider', 'id', 'success'] as const,
+      registers,
+    }),
+    marketProviders: new Gauge({
+      name: 'side_car_health_check_market_providers',
+      help: 'Number of providers that were used to calculate the price of a given market.',
+      labelNames: ['id'] as const,
+      registers,
+    }),
+    buildInfo: new Gauge({
+      name: 'side_car_connect_build_info',
+      help: 'Information about the build of the side-car.',
+      labelNames: ['version'] as const,
+      registers,
+    }),
+    // Base provider (spec §1.3). `id` is the lower-cased off-chain ticker.
+    statusResponsesPerId: new Counter({
+      name: 'side_car_provider_status_responses_per_id',
+      help: 'Number of provider successes / failures per id.',
+      labelNames: ['provider', 'id', 'status', 'code', 'type'] as const,
+      registers,
+    }),
+    statusResponses: new Counter({
+      name: 'side_car_provider_status_responses',
+      help: 'Number of provider successes / failures.',
+      labelNames: ['provider', 'status', 'code', 'type'] as const,
+      registers,
+    }),
+    lastUpdatedId: new Gauge({
+      name: 'side_car_provider_last_updated_id',
+      help: 'Last time (unix seconds) a provider successfully updated the price of an id.',
+      labelNames: ['provider', 'id', 'type'] as const,
+      registers,
+    }),
+    // HTTP providers (spec §1.4).
+    apiInternalStatus: new Counter({
+      name: 'side_car_api_response_internal_status',
+      help: 'The internal status of the API response.',
+      labelNames: ['provider', 'id', 'internal_status'] as const,
+      registers,
+    }),
+    apiHttpStatus: new Counter({
+      name: 'side_car_api_http_status_code',
+      help: 'The HTTP status code of the API response.',
+      labelNames: ['provider', 'status_code', 'status_code_exact'] as const,
+      registers,
+    }),
+    apiRpcStatus: new Counter({
+      name: 'side_car_api_rpc_status_code',
+      help: 'The status code of RPC calls made by API providers.',
+      labelNames: ['provider', 'status_code', 'endpoint'] as const,
+      registers,
+    }),
+    apiLatency: new Histogram({
+      name: 'side_car_api_response_latency',
+      help: 'The response latency of API requests in milliseconds.',
+      labelNames: ['provider', 'endpoint'] as const,
+      buckets: LATENCY_BUCKETS_MS,
+      registers,
+    }),
+    // WebSocket providers (spec §1.5).
+    wsConnectionStatus: new Counter({
+      name: 'side_car_web_socket_connection_status',
+      help: 'Status of the websocket connection.',
+      labelNames: ['provider', 'status'] as const,
+      registers,
+    }),
+    wsDataHandlerStatus: new Counter({
+      name: 'side_car_web_socket_data_handler_status',
+      help: 'Status of the websocket data handler.',
+      labelNames: ['provider', 'status'] as const,
+      registers,
+    }),
+    wsResponseTime: new Histogram({
+      name: 'side_car_web_socket_response_time',
+      help: 'Time between receiving websocket messages, including handling, in milliseconds.',
+      labelNames: ['provider'] as const,
+      buckets: LATENCY_BUCKETS_MS,
+      registers,
+    }),
+  };
+}
+// ─── End of the connect compatibility block ───────────────────────────────────────────────
+
+/** promhttp's self-instrumentation, which connect's metrics handler also exports. */
+function handlerMetrics(r: Registry) {
+  return {
+    scrapes: new Counter({
+      name: 'promhttp_metric_handler_requests_total',
+      help: 'Total number of scrapes by HTTP status code.',
+      labelNames: ['code'] as const,
+      registers: [r],
+    }),
+    scrapesInFlight: new Gauge({
+      name: 'promhttp_metric_handler_requests_in_flight',
+      help: 'Current number of scrapes being served.',
+      registers: [r],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof connectMetrics> & ReturnType<typeof handlerMetrics>;
+
+/** Create every metric on `registry`; with `processMetrics` also Node's default collectors. */
+export function createMetrics(registry: Registry, processMetrics = true): Metrics {
+  if (processMetrics) collectDefaultMetrics({ register: registry });
+  return { ...connectMetrics(registry), ...handlerMetrics(registry) };
+}
+
+/** connect's `status_code` bucket: no response or ≥500 → 5XX; 1xx → empty string. */
+export function statusBucket(status: number | undefined): string {
+  if (status === undefined || status >= 500) return '5XX';
+  if (status >= 400) return '4XX';
+  if (status >= 300) return '3XX';
+  if (status >= 200) return '2XX';
+  return '';
+}

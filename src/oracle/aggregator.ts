@@ -1,0 +1,104 @@
+/**
+ * The aggregation tick (connect oracle/update.go, pkg/math/oracle/aggregator.go). The only
+ * writer of the served snapshot. Per enabled market:
+ *   1. each provider config's converted price: the fresh quote (age ≤ maxPriceAge), inverted
+ *      first if `invert`, then multiplied by the PREVIOUS tick's median of normalize_by_pair;
+ *   2. the median of the converted prices (even count: mean of the two middle values);
+ *   3. fewer than min_provider_count → the market is dropped this tick (no carry-forward);
+ *   4. otherwise served as trunc(median × 10^decimals), computed exactly in decimal.
+ */
+import { pairString, type MarketMap, type MarketProviderConfig } from '../config/types.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { dec, median, scaleTruncate, type Decimal } from './decimal.js';
+import type { QuoteStore } from './store.js';
+
+export interface Snapshot {
+  /** BASE/QUOTE → integer string, keys sorted. */
+  readonly prices: Readonly<Record<string, string>>;
+  /** When the tick ran; null before the first tick. */
+  readonly timestamp: Date | null;
+  /** Enabled markets without a price this tick, sorted. */
+  readonly missing: readonly string[];
+}
+
+export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({ prices: Object.freeze({}), timestamp: null, missing: Object.freeze([]) });
+
+export class Aggregator {
+  /** Last tick's unscaled medians, used for normalisation. */
+  private index = new Map<string, Decimal>();
+
+  constructor(
+    private marketMap: MarketMap,
+    private readonly store: QuoteStore,
+    private readonly metrics: Metrics,
+    private readonly maxPriceAgeMs: number,
+  ) {}
+
+  setMarketMap(map: MarketMap): void {
+    this.marketMap = map;
+  }
+
+  tick(now = Date.now()): Snapshot {
+    const m = this.metrics;
+    const index = new Map<string, Decimal>();
+    const scaled: Array<[string, string]> = [];
+    const missing: string[] = [];
+    for (const [key, market] of Object.entries(this.marketMap.markets)) {
+      const { ticker } = market;
+      if (!ticker.enabled) continue;
+      const id = pairString(ticker.currency_pair);
+      const idLabel = id.toLowerCase();
+      const decimals = String(ticker.decimals);
+      const converted: Decimal[] = [];
+      for (const pc of market.provider_configs) {
+        const price = this.convertedPrice(pc, now);
+        const provider = pc.name.toLowerCase();
+        m.providerUpdates.inc({ provider, id: idLabel, success: price ? 'true' : 'false' });
+        if (!price) continue;
+        converted.push(price);
+        m.providerPrice.set({ provider, id: idLabel, decimals }, price.toNumber());
+      }
+      m.marketProviders.set({ id: idLabel }, converted.length);
+      if (converted.length === 0 || converted.length < ticker.min_provider_count) {
+        missing.push(key);
+        continue;
+      }
+      const med = median(converted);
+      index.set(id, med);
+      scaled.push([id, scaleTruncate(med, ticker.decimals)]);
+      m.tickerUpdates.inc({ id: idLabel });
+      m.aggregatedPrice.set({ id: idLabel, decimals }, med.toNumber());
+    }
+    this.index = index;
+    m.systemUpdates.inc();
+    scaled.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.freeze({
+      prices: Object.freeze(Object.fromEntries(scaled)),
+      timestamp: new Date(now),
+      missing: Object.freeze(missing.sort()),
+    });
+  }
+
+  /** The provider config's price after invert and normalisation, or undefined when unavailable. */
+  private convertedPrice(pc: MarketProviderConfig, now: number): Decimal | undefined {
+    const quote = this.freshQuote(pc.name, pc.off_chain_ticker, now);
+    if (!quote) return undefined;
+    let p = dec(quote);
+    if (!p.isFinite() || !p.isPositive() || p.isZero()) return undefined;
+    if (pc.invert) p = dec(1).div(p);
+    if (pc.normalize_by_pair) {
+      const norm = this.index.get(pairString(pc.normalize_by_pair));
+      if (!norm) return undefined;
+      p = p.times(norm);
+    }
+    return p;
+  }
+
+  private freshQuote(provider: string, ticker: string, now: number): string | undefined {
+    for (const spelling of [ticker, ticker.toUpperCase(), ticker.toLowerCase()]) {
+      const q = this.store.get(provider, spelling);
+      if (q) return now - q.at <= this.maxPriceAgeMs ? q.price : undefined;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Generic HTTP polling driver (connect providers/base/api/handlers). It owns every transport
+ * concern: schedule, concurrency, timeouts, status classification, body limits and metrics;
+ * the adapter only builds URLs and parses decoded bodies.
+ *
+ * Schedule: the first tick is immediate, then one every `interval`. Each tick launches up to
+ * min(maxQueries, tasks) requests round-robin over the tasks (atomic: one task with every
+ * ticker; otherwise batches of max(1, batchSize)); while `maxQueries` are in flight further
+ * launches are skipped, so a slow server throttles the loop instead of piling up requests.
+ */
+import { Agent, request } from 'undici';
+import type { ApiConfig } from '../config/types.js';
+import type { Logger } from '../log.js';
+import { LogThrottle } from '../log.js';
+import { statusBucket, type Metrics } from '../metrics/metrics.js';
+import type { ProviderSink } from './sink.js';
+import { ErrorCode, errorCodeMessage, type HttpExchange, type ProviderResponse, type ProviderTicker } from './types.js';
+
+/** Largest response body read; anything bigger is abandoned as an invalid response. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface HttpPollerOptions {
+  name: string;
+  config: ApiConfig;
+  exchange: HttpExchange;
+  tickers: readonly ProviderTicker[];
+  sink: ProviderSink;
+  metrics: Metrics;
+  log: Logger;
+}
+
+export class HttpPoller {
+  private readonly tasks: ProviderTicker[][];
+  private readonly limit: number;
+  private readonly agent: Agent;
+  private readonly throttle = new LogThrottle();
+  private timer: NodeJS.Timeout | undefined;
+  private next = 0;
+  private inFlight = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly o: HttpPollerOptions) {
+    const { config, tickers } = o;
+    const size = config.atomic ? Math.max(1, tickers.length) : Math.max(1, config.batchSize);
+    this.tasks = [];
+    for (let i = 0; i < tickers.length; i += size) this.tasks.push(tickers.slice(i, i + size));
+    this.limit = Math.max(1, Math.min(config.maxQueries, this.tasks.length));
+    this.agent = new Agent({
+      connections: Math.max(1, config.maxQueries),
+      connectTimeout: config.timeout,
+      headersTimeout: config.timeout,
+      bodyTimeout: config.timeout,
+    });
+  }
+
+  start(): void {
+    if (this.tasks.length === 0 || this.timer) return;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.o.config.interval);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.agent.destroy().catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private tick(): void {
+    while (!this.stopped && this.inFlight.size < this.limit) {
+      const task = this.tasks[this.next % this.tasks.length] ?? [];
+      this.next = (this.next + 1) % this.tasks.length;
+      const p = this.fetch(task).finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    }
+  }
+
+  /** One request for `tickers`: every path ends in exactly one latency observation. */
+  private async fetch(tickers: ProviderTicker[]): Promise<void> {
+    const started = performance.now();
+    const response = await this.query(tickers);
+    const { name, metrics } = this.o;
+    metrics.apiLatency.observe({ provider: name, endpoint: 'redacted_url' }, Math.round(performance.now() - started));
+    if (this.stopped) return;
+    this.o.sink.deliver(response);
+    for (const r of response.resolved) {
+      metrics.apiInternalStatus.inc({ provider: name, id: r.ticker.toLowerCase(), internal_status: 'success' });
+    }
+    for (const u of response.unresolved) {
+      const internal = errorCodeMessage(u.code);
+      metrics.apiInternalStatus.inc({ provider: name, id: u.ticker.toLowerCase(), internal_status: internal });
+      this.warn(`${u.code}`, u.reason);
+    }
+  }
+
+  private async query(tickers: ProviderTicker[]): Promise<ProviderResponse> {
+    const { config, exchange, name, metrics } = this.o;
+    const endpoint = config.endpoints[0];
+    const url = endpoint ? exchange.buildUrl(endpoint.url, tickers) : new Error('no endpoint configured');
+    if (url instanceof Error) return failAll(tickers, ErrorCode.UnableToCreateURL, url.message);
+    let status: number | undefined;
+    try {
+      const res = await request(url, {
+        method: 'GET',
+        headers: authHeaders(config),
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(config.timeout),
+      });
+      status = res.statusCode;
+      metrics.apiHttpStatus.inc({ provider: name, status_code: statusBucket(status), status_code_exact: String(status) });
+      if (status === 429) {
+        await res.body.dump();
+        return failAll(tickers, ErrorCode.RateLimitExceeded, 'HTTP 429');
+      }
+      if (status < 200 || status > 299) {
+        await res.body.dump();
+        return failAll(tickers, status, `HTTP ${status}`);
+      }
+      const text = await readBounded(res.body, MAX_BODY_BYTES);
+      if (text === undefined) return failAll(tickers, ErrorCode.InvalidResponse, `body larger than ${MAX_BODY_BYTES} bytes`);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (err) {
+        return failAll(tickers, ErrorCode.FailedToDecode, `invalid JSON: ${(err as Error).message}`);
+      }
+      return exchange.parse(body, tickers);
+    } catch (err) {
+      if (status === undefined) {
+        metrics.apiHttpStatus.inc({ provider: name, status_code: '5XX', status_code_exact: '500' });
+      }
+      return failAll(tickers, ErrorCode.Unknown, describe(err));
+    }
+  }
+
+  private warn(key: string, reason: string): void {
+    const suppressed = this.throttle.admit(key);
+    if (suppressed >= 0) this.o.log.warn({ code: key, suppressed }, `request failed: ${reason}`);
+  }
+}
+
+export function failAll(tickers: readonly ProviderTicker[], code: number, reason: string): ProviderResponse {
+  return { resolved: [], unresolved: tickers.map((t) => ({ ticker: t.offChainTicker, code, reason })) };
+}
+
+/** connect adds the API-key header only when exactly one endpoint is configured. */
+function authHeaders(config: ApiConfig): Record<string, string> {
+  const auth = config.endpoints.length === 1 ? config.endpoints[0]?.authentication : undefined;
+  return auth && auth.apiKey && auth.apiKeyHeader ? { [auth.apiKeyHeader]: auth.apiKey } : {};
+}
+
+async function readBounded(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, max: number): Promise<string | undefined> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > max) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A transport error's description without the URL (which may carry a key in its query). */
+function describe(err: unknown): string {
+  const e = err as { name?: string; code?: string; message?: string };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'request timed out';
+  return e?.code ? `transport error ${e.code}` : `transport error ${e?.name ?? 'unknown'}`;
+}

@@ -1,0 +1,91 @@
+/**
+ * Builds and runs one driver per provider that has tickers in the market map, an enabled
+ * transport in oracle.json and an adapter in the registry. A provider that cannot run is
+ * logged once and contributes nothing (its market configs then count as failed updates).
+ */
+import type { MarketMap, OracleConfig, ProviderConfig } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { QuoteStore } from '../oracle/store.js';
+import { exchanges as registry } from './exchanges/index.js';
+import { HttpPoller } from './http-poller.js';
+import { ProviderSink } from './sink.js';
+import type { Exchange, ProviderTicker } from './types.js';
+import { WsStream } from './ws-stream.js';
+
+interface Driver {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every provider's tickers: the off-chain tickers of its configs in enabled markets, unique
+ * case-insensitively (the first one seen wins, with its metadata), in market-key order.
+ */
+export function providerTickers(map: MarketMap): Map<string, ProviderTicker[]> {
+  const out = new Map<string, ProviderTicker[]>();
+  const seen = new Set<string>();
+  for (const key of Object.keys(map.markets).sort()) {
+    const market = map.markets[key];
+    if (!market?.ticker.enabled) continue;
+    for (const pc of market.provider_configs) {
+      const dedupe = `${pc.name}\u0000${pc.off_chain_ticker.toLowerCase()}`;
+      if (seen.has(dedupe)) continue;
+      seen.add(dedupe);
+      const list = out.get(pc.name) ?? [];
+      list.push({ offChainTicker: pc.off_chain_ticker, metadataJSON: pc.metadata_JSON });
+      out.set(pc.name, list);
+    }
+  }
+  return out;
+}
+
+export class ProviderManager {
+  private readonly drivers = new Map<string, Driver>();
+
+  constructor(
+    private readonly config: OracleConfig,
+    private readonly store: QuoteStore,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly exchanges: Readonly<Record<string, Exchange>> = registry,
+  ) {}
+
+  /** Names of the providers currently running. */
+  running(): string[] {
+    return [...this.drivers.keys()].sort();
+  }
+
+  start(map: MarketMap): void {
+    for (const [name, tickers] of providerTickers(map)) {
+      const driver = this.build(name, tickers);
+      if (!driver) continue;
+      this.drivers.set(name, driver);
+      driver.start();
+      this.log.info({ provider: name, tickers: tickers.length }, 'provider started');
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.drivers.values()].map((d) => d.stop()));
+    this.drivers.clear();
+  }
+
+  private build(name: string, tickers: ProviderTicker[]): Driver | undefined {
+    const cfg: ProviderConfig | undefined = this.config.providers[name];
+    const exchange = this.exchanges[name];
+    const log = this.log.child({ provider: name });
+    if (!cfg) return void log.warn('market map uses a provider that oracle.json does not configure; skipped');
+    if (!exchange) return void log.warn('no adapter for this provider in this version; skipped');
+    if (cfg.type !== 'price_provider') return void log.warn({ type: cfg.type }, 'not a price provider; skipped');
+    const { store, metrics } = this;
+    if (exchange.kind === 'http') {
+      if (!cfg.api.enabled) return void log.warn('api transport disabled in oracle.json; skipped');
+      const sink = new ProviderSink(name, 'api', store, metrics);
+      return new HttpPoller({ name, config: cfg.api, exchange, tickers, sink, metrics, log });
+    }
+    if (!cfg.webSocket.enabled) return void log.warn('webSocket transport disabled in oracle.json; skipped');
+    const sink = new ProviderSink(name, 'websockets', store, metrics);
+    return new WsStream({ name, config: cfg.webSocket, api: cfg.api, exchange, tickers, sink, metrics, log });
+  }
+}

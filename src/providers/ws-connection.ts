@@ -1,0 +1,300 @@
+/**
+ * One WebSocket connection loop for one chunk of tickers: [pre-dial hook] → dial (handshake
+ * timeout) → postConnectionTimeout → subscribe (writeInterval apart) → heartbeats every
+ * pingInterval → receive with a read deadline → close → reconnect.
+ *
+ * Differences from connect, deliberate:
+ * - Reconnects back off exponentially with jitter, first retry fast, capped at
+ *   reconnectionTimeout, reset once a connection has stayed healthy for RESET_AFTER_MS
+ *   (connect always sleeps the full reconnectionTimeout).
+ * - A read timeout or a broken socket ends the connection at once with one `read_err`. In
+ *   connect the first timed-out read poisons the gorilla connection, so it counted
+ *   maxReadErrorCount (100) instant read errors before closing; the effect is the same, the
+ *   counter is honest. maxReadErrorCount = 0 behaves identically.
+ * - Frames larger than MAX_WS_MESSAGE_BYTES close the connection (code 1009) and count read_err.
+ */
+import WebSocket from 'ws';
+import type { ApiConfig, WebSocketConfig } from '../config/types.js';
+import { LogThrottle, type Logger } from '../log.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { failAll } from './http-poller.js';
+import type { ProviderSink } from './sink.js';
+import { ErrorCode, type DialTarget, type ProviderTicker, type WsExchange, type WsSession } from './types.js';
+import { backoffDelay, postJson } from './ws-util.js';
+
+export const MAX_WS_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** A connection healthy for this long resets the reconnect backoff. */
+export const RESET_AFTER_MS = 30_000;
+
+export interface WsConnectionOptions {
+  name: string;
+  config: WebSocketConfig;
+  api: ApiConfig | undefined;
+  exchange: WsExchange;
+  tickers: readonly ProviderTicker[];
+  sink: ProviderSink;
+  metrics: Metrics;
+  log: Logger;
+}
+
+type ConnStatus =
+  | 'dial_err' | 'dial_success' | 'write_err' | 'write_success' | 'read_err' | 'read_success'
+  | 'close_err' | 'close_success' | 'healthy' | 'unhealthy';
+type HandlerStatus =
+  | 'create_message_err' | 'create_message_success' | 'handle_message_err' | 'handle_message_success'
+  | 'heartbeat_success' | 'heartbeat_err';
+
+export class WsConnection {
+  private stopped = false;
+  private socket: WebSocket | undefined;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private attempt = 0;
+  private readonly throttle = new LogThrottle();
+
+  constructor(private readonly o: WsConnectionOptions) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    const ws = this.socket;
+    if (ws) {
+      ws.close(1000);
+      setTimeout(() => ws.terminate(), 1000).unref();
+    }
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const healthyMs = await this.connectOnce().catch((err: unknown) => {
+        this.o.log.error({ err: String(err) }, 'websocket connection loop failed');
+        return 0;
+      });
+      this.conn('unhealthy');
+      if (this.stopped) break;
+      if (healthyMs >= RESET_AFTER_MS) this.attempt = 0;
+      const delay = backoffDelay(this.attempt++, this.o.config.reconnectionTimeout);
+      this.o.log.debug({ delayMs: Math.round(delay) }, 'reconnecting');
+      await this.sleep(delay);
+    }
+  }
+
+  /** One connection's life; resolves with how long it was healthy (0 if it never was). */
+  private async connectOnce(): Promise<number> {
+    const { o } = this;
+    let target: DialTarget;
+    let ws: WebSocket;
+    try {
+      target = await this.resolveTarget();
+      if (this.stopped) return 0;
+      ws = await this.dial(target.url);
+    } catch (err) {
+      this.socket = undefined;
+      if (this.stopped) return 0;
+      this.conn('dial_err');
+      return this.startFailed(`dial failed: ${describe(err)}`);
+    }
+    const session = o.exchange.session(o.tickers, Math.max(1, o.config.maxSubscriptionsPerBatch));
+    const closed = this.receive(ws, session, target.readTimeoutMs ?? o.config.readTimeout);
+    await this.sleep(o.config.postConnectionTimeout);
+    if (this.stopped) return this.finish(ws, closed, 0);
+    this.conn('dial_success');
+    let messages: string[];
+    try {
+      messages = session.subscriptions();
+      this.handler('create_message_success');
+    } catch (err) {
+      this.handler('create_message_err');
+      this.startFailed(`building subscriptions failed: ${describe(err)}`);
+      return this.finish(ws, closed, 0);
+    }
+    for (const [i, m] of messages.entries()) {
+      if (i > 0) await this.sleep(o.config.writeInterval);
+      if (this.stopped || !(await this.write(ws, m))) {
+        if (!this.stopped) this.startFailed('subscription write failed');
+        return this.finish(ws, closed, 0);
+      }
+    }
+    const heartbeat = this.startHeartbeat(ws, session, target.pingIntervalMs ?? o.config.pingInterval);
+    this.conn('healthy');
+    const healthySince = Date.now();
+    await closed;
+    if (heartbeat) clearInterval(heartbeat);
+    return Date.now() - healthySince;
+  }
+
+  private async resolveTarget(): Promise<DialTarget> {
+    const { exchange, config, api } = this.o;
+    if (exchange.preDial) return exchange.preDial({ config, api, post: postJson });
+    const url = config.endpoints[0]?.url;
+    if (!url) throw new Error('no endpoint configured');
+    return { url };
+  }
+
+  private dial(url: string): Promise<WebSocket> {
+    const { config } = this.o;
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, {
+        handshakeTimeout: config.handshakeTimeout,
+        perMessageDeflate: config.enableCompression,
+        maxPayload: MAX_WS_MESSAGE_BYTES,
+      });
+      this.socket = ws;
+      const onError = (err: Error) => {
+        ws.terminate();
+        reject(err);
+      };
+      ws.once('error', onError);
+      ws.once('open', () => {
+        ws.off('error', onError);
+        resolve(ws);
+      });
+    });
+  }
+
+  /** Attach the receive side; resolves when the socket has closed for any reason. */
+  private receive(ws: WebSocket, session: WsSession, readTimeout: number): Promise<void> {
+    const { o } = this;
+    let last = performance.now();
+    let deadline: NodeJS.Timeout | undefined;
+    let failed = false;
+    const fail = (reason: string) => {
+      if (failed || this.stopped) return;
+      failed = true;
+      this.conn('read_err');
+      this.note('read', `connection lost: ${reason}`);
+    };
+    const arm = () => {
+      if (deadline) clearTimeout(deadline);
+      deadline = setTimeout(() => {
+        fail(`no message for ${readTimeout} ms`);
+        ws.close(1000);
+        setTimeout(() => ws.terminate(), 1000).unref();
+      }, readTimeout);
+    };
+    arm();
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      arm();
+      this.conn('read_success');
+      const frame = isBinary ? toBytes(data) : toBytes(data).toString('utf8');
+      let result;
+      try {
+        result = session.handle(frame);
+      } catch (err) {
+        result = { error: describe(err) };
+      }
+      if (result.error !== undefined) {
+        this.handler('handle_message_err');
+        this.note('handle', result.error);
+        return;
+      }
+      if (result.response) o.sink.deliver(result.response);
+      this.handler('handle_message_success');
+      for (const reply of result.replies ?? []) {
+        this.handler('create_message_success');
+        void this.write(ws, reply);
+      }
+      const now = performance.now();
+      o.metrics.wsResponseTime.observe({ provider: o.name }, Math.round(now - last));
+      last = now;
+    });
+    return new Promise((resolve) => {
+      ws.on('error', (err) => fail(describe(err)));
+      ws.on('close', (code) => {
+        if (deadline) clearTimeout(deadline);
+        if (code !== 1000 && code !== 1005) fail(`closed with code ${code}`);
+        this.conn('close_success');
+        if (this.socket === ws) this.socket = undefined;
+        resolve();
+      });
+    });
+  }
+
+  private startHeartbeat(ws: WebSocket, session: WsSession, interval: number): NodeJS.Timeout | undefined {
+    if (!(interval > 0)) return undefined;
+    return setInterval(() => {
+      let messages: string[];
+      try {
+        messages = session.heartbeat();
+        this.handler('heartbeat_success');
+      } catch (err) {
+        this.handler('heartbeat_err');
+        this.note('heartbeat', describe(err));
+        return;
+      }
+      for (const m of messages) void this.write(ws, m);
+    }, interval);
+  }
+
+  /** Write one text frame within writeTimeout; counts write_success / write_err. */
+  private write(ws: WebSocket, message: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(new Error('write timed out')), this.o.config.writeTimeout);
+      const done = (err?: Error | null) => {
+        clearTimeout(timer);
+        this.conn(err ? 'write_err' : 'write_success');
+        if (err) this.note('write', describe(err));
+        resolve(!err);
+      };
+      if (ws.readyState !== WebSocket.OPEN) return done(new Error('socket not open'));
+      ws.send(message, (err) => done(err));
+    });
+  }
+
+  /** Close the socket if still open and wait for the receive side to finish. */
+  private async finish(ws: WebSocket, closed: Promise<void>, healthyMs: number): Promise<number> {
+    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
+    const force = setTimeout(() => ws.terminate(), 1000);
+    await closed;
+    clearTimeout(force);
+    return healthyMs;
+  }
+
+  private startFailed(reason: string): number {
+    this.o.sink.deliver(failAll(this.o.tickers, ErrorCode.WebsocketStartFail, reason));
+    this.note('start', reason);
+    return 0;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private conn(status: ConnStatus): void {
+    this.o.metrics.wsConnectionStatus.inc({ provider: this.o.name, status });
+  }
+
+  private handler(status: HandlerStatus): void {
+    this.o.metrics.wsDataHandlerStatus.inc({ provider: this.o.name, status });
+  }
+
+  private note(kind: string, reason: string): void {
+    const suppressed = this.throttle.admit(kind);
+    if (suppressed >= 0) this.o.log.warn({ suppressed }, `websocket ${kind}: ${reason}`);
+  }
+}
+
+function toBytes(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/** An error's description without URLs (a token or key may sit in a query string). */
+function describe(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/\b(wss?|https?):\/\/\S+/g, '<url>').slice(0, 200);
+}

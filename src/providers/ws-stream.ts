@@ -1,0 +1,47 @@
+/**
+ * Generic WebSocket streaming driver (connect providers/base/websocket/handlers). Tickers are
+ * split into chunks of maxSubscriptionsPerConnection (0 = one chunk); each chunk runs its own
+ * connection loop (ws-connection.ts) with its own adapter session.
+ */
+import type { ApiConfig, WebSocketConfig } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { ProviderSink } from './sink.js';
+import type { ProviderTicker, WsExchange } from './types.js';
+import { WsConnection } from './ws-connection.js';
+
+export interface WsStreamOptions {
+  name: string;
+  config: WebSocketConfig;
+  api: ApiConfig | undefined;
+  exchange: WsExchange;
+  tickers: readonly ProviderTicker[];
+  sink: ProviderSink;
+  metrics: Metrics;
+  log: Logger;
+}
+
+export class WsStream {
+  private readonly connections: WsConnection[] = [];
+
+  constructor(o: WsStreamOptions) {
+    const per = o.config.maxSubscriptionsPerConnection > 0 ? o.config.maxSubscriptionsPerConnection : o.tickers.length;
+    for (let i = 0; i < o.tickers.length; i += Math.max(1, per)) {
+      const chunk = o.tickers.slice(i, i + Math.max(1, per));
+      this.connections.push(new WsConnection({ ...o, tickers: chunk, log: o.log.child({ conn: this.connections.length }) }));
+    }
+  }
+
+  /** Number of connections this stream keeps open (one per chunk). */
+  get size(): number {
+    return this.connections.length;
+  }
+
+  start(): void {
+    for (const c of this.connections) c.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.connections.map((c) => c.stop()));
+  }
+}

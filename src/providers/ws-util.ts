@@ -1,0 +1,27 @@
+/** Small helpers for the WebSocket driver. */
+import { request } from 'undici';
+
+/** First retry delay before jitter, ms. */
+export const BACKOFF_BASE_MS = 250;
+
+/**
+ * Capped exponential backoff with jitter: attempt 0 waits about BACKOFF_BASE_MS, each
+ * further attempt doubles, never beyond `capMs`; the result is drawn from [d/2, d].
+ */
+export function backoffDelay(attempt: number, capMs: number, random: () => number = Math.random): number {
+  const d = Math.min(capMs, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
+  return d / 2 + (random() * d) / 2;
+}
+
+/** POST with no body, returning the decoded JSON body (undefined when it is not JSON). */
+export async function postJson(url: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  const res = await request(url, { method: 'POST', headers, signal: AbortSignal.timeout(10_000) });
+  const text = await res.body.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.statusCode, body };
+}

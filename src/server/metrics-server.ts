@@ -1,0 +1,36 @@
+/**
+ * The metrics server (connect service/servers/prometheus): the exposition on every path, like
+ * connect (so /metrics and / both work), at most MAX_CONCURRENT_SCRAPES scrapes at once
+ * (a further one gets 503, as promhttp's MaxRequestsInFlight = 3), GET and HEAD only.
+ */
+import type http from 'node:http';
+import type { Registry } from 'prom-client';
+import type { Metrics } from '../metrics/metrics.js';
+import { createServer, sendJson } from './http-util.js';
+
+export const MAX_CONCURRENT_SCRAPES = 3;
+
+export function createMetricsServer(registry: Registry, metrics: Metrics): http.Server {
+  let inFlight = 0;
+  return createServer(async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return sendJson(res, 405, { error: 'method not allowed' });
+    }
+    if (inFlight >= MAX_CONCURRENT_SCRAPES) {
+      metrics.scrapes.inc({ code: '503' });
+      return sendJson(res, 503, { error: 'too many concurrent scrapes' });
+    }
+    inFlight += 1;
+    metrics.scrapesInFlight.set(inFlight);
+    try {
+      metrics.scrapes.inc({ code: '200' });
+      const body = await registry.metrics();
+      res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } finally {
+      inFlight -= 1;
+      metrics.scrapesInFlight.set(inFlight);
+    }
+  });
+}

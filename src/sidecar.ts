@@ -1,0 +1,88 @@
+/**
+ * Wires one running side-car: providers → store → aggregation loop → snapshot, served by the
+ * price API and the metrics server. Used by the CLI, the demo and the end-to-end tests.
+ */
+import type http from 'node:http';
+import { Registry } from 'prom-client';
+import type { MarketMap, OracleConfig } from './config/types.js';
+import type { Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { Aggregator, EMPTY_SNAPSHOT, type Snapshot } from './oracle/aggregator.js';
+import { QuoteStore } from './oracle/store.js';
+import { ProviderManager } from './providers/manager.js';
+import { close, listen, splitAddress } from './server/http-util.js';
+import { createMetricsServer } from './server/metrics-server.js';
+import { createPriceApi } from './server/price-api.js';
+
+export interface SidecarOptions {
+  oracle: OracleConfig;
+  marketMap: MarketMap;
+  log: Logger;
+  version: string;
+}
+
+export interface Sidecar {
+  readonly apiPort: number;
+  /** Undefined when metrics are disabled. */
+  readonly metricsPort: number | undefined;
+  readonly metrics: Metrics;
+  readonly registry: Registry;
+  snapshot(): Snapshot;
+  stop(): Promise<void>;
+}
+
+export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
+  const { oracle, log } = o;
+  const registry = new Registry();
+  const metrics = createMetrics(registry);
+  const store = new QuoteStore();
+  const aggregator = new Aggregator(o.marketMap, store, metrics, oracle.maxPriceAge);
+  const providers = new ProviderManager(oracle, store, metrics, log.child({ module: 'providers' }));
+  let snapshot: Snapshot = EMPTY_SNAPSHOT;
+  const servers: http.Server[] = [];
+
+  const api = createPriceApi({ snapshot: () => snapshot, marketMap: () => o.marketMap, version: o.version });
+  servers.push(api);
+  const apiPort = await listen(api, oracle.host, Number(oracle.port));
+  log.info({ address: `${oracle.host}:${apiPort}` }, 'price API listening');
+
+  let metricsPort: number | undefined;
+  if (oracle.metrics.enabled) {
+    const addr = splitAddress(oracle.metrics.prometheusServerAddress);
+    if (addr instanceof Error) throw addr;
+    const server = createMetricsServer(registry, metrics);
+    servers.push(server);
+    metricsPort = await listen(server, addr.host, addr.port);
+    log.info({ address: `${addr.host}:${metricsPort}` }, 'metrics server listening');
+  }
+
+  providers.start(o.marketMap);
+  metrics.buildInfo.set({ version: o.version }, 1);
+
+  const tickLog = log.child({ module: 'oracle' });
+  let lastMissing = '';
+  const timer = setInterval(() => {
+    try {
+      snapshot = aggregator.tick();
+      const missing = snapshot.missing.join(',');
+      if (missing !== lastMissing) {
+        tickLog.info({ missing_prices: snapshot.missing }, 'set of markets without a price changed');
+        lastMissing = missing;
+      }
+    } catch (err) {
+      tickLog.error({ err: String(err) }, 'aggregation tick failed');
+    }
+  }, oracle.updateInterval);
+
+  return {
+    apiPort,
+    metricsPort,
+    metrics,
+    registry,
+    snapshot: () => snapshot,
+    async stop() {
+      clearInterval(timer);
+      await Promise.all([providers.stop(), ...servers.map(close)]);
+    },
+  };
+}

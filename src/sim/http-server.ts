@@ -1,0 +1,78 @@
+/**
+ * Shared HTTP plumbing for the simulated REST exchanges: one loopback server per exchange,
+ * request recording, and the HTTP faults (status, slow, malformed, trailing-garbage).
+ * `bad-price` and `freeze` act through the ExchangeView.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TRAILING_GARBAGE, corrupt } from './faults.js';
+import type { ExchangeEnv, HttpReply, HttpSimExchange, RunningExchange } from './types.js';
+
+function send(res: http.ServerResponse, status: number, text: string): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function answer(def: HttpSimExchange, env: ExchangeEnv, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const fault = env.view.fault();
+  if (fault.mode === 'status') {
+    if (fault.status === 429) res.setHeader('retry-after', '1');
+    send(res, fault.status, JSON.stringify({ code: fault.status, msg: 'simulated fault' }));
+    return;
+  }
+  let reply: HttpReply;
+  try {
+    reply = def.handle({ method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://sim.invalid') }, env.view);
+  } catch (err) {
+    reply = { status: 500, body: { code: 500, msg: `simulator error: ${String(err)}` } };
+  }
+  let text = JSON.stringify(reply.body);
+  if (fault.mode === 'malformed') text = corrupt(text);
+  if (fault.mode === 'trailing-garbage') text += TRAILING_GARBAGE;
+  send(res, reply.status, text);
+}
+
+export async function startHttpExchange(
+  def: HttpSimExchange,
+  env: ExchangeEnv,
+  host: string,
+  port: number,
+): Promise<RunningExchange> {
+  const pending = new Set<NodeJS.Timeout>();
+  const server = http.createServer((req, res) => {
+    env.record(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
+    req.resume();
+    const fault = env.view.fault();
+    if (fault.mode !== 'slow') {
+      answer(def, env, req, res);
+      return;
+    }
+    const timer = setTimeout(() => {
+      pending.delete(timer);
+      answer(def, env, req, res);
+    }, fault.delayMs);
+    pending.add(timer);
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    def,
+    port: (server.address() as AddressInfo).port,
+    connections: () => 0,
+    onFault: () => undefined,
+    close: async () => {
+      for (const timer of pending) clearTimeout(timer);
+      pending.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

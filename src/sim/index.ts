@@ -1,0 +1,179 @@
+/**
+ * The offline exchange simulator: six exchanges in their real wire formats on loopback,
+ * each on its own port, quoting from one moving PriceBook, with per-exchange fault
+ * injection and an HTTP control API. See registry.ts for the port order, faults.ts for
+ * fault semantics and symbols.ts for the price rounding contract.
+ */
+import { startControl } from './control.js';
+import { BAD_PRICE, NO_FAULT } from './faults.js';
+import type { Fault } from './faults.js';
+import { ReceivedLog } from './faults.js';
+import { startHttpExchange } from './http-server.js';
+import { PriceBook } from './price-book.js';
+import { SIM_EXCHANGES } from './registry.js';
+import type { ExchangeView, RunningExchange, SimExchange } from './types.js';
+import { startWsExchange } from './ws-server.js';
+
+export type { Fault } from './faults.js';
+export { PriceBook } from './price-book.js';
+export { SIM_EXCHANGES } from './registry.js';
+
+export interface SimulatorOptions {
+  host?: string;
+  /** First exchange port (ports follow registry order); 0 = ephemeral ports for all. */
+  basePort?: number;
+  /** Control API port; default basePort + 6 when basePort > 0, else ephemeral. */
+  controlPort?: number;
+  seed?: number;
+  stepMs?: number;
+  pushIntervalMs?: number;
+}
+
+export interface Simulator {
+  readonly controlUrl: string;
+  /** Provider name → endpoint URL keeping the real path and %s templates. */
+  readonly endpoints: Record<string, string>;
+  /** Partial oracle.json pointing every simulated provider's endpoints[0].url here. */
+  oracleOverride(): object;
+  readonly book: PriceBook;
+  /** The price this exchange quotes now for its own symbol (as rendered, then parsed), or undefined. */
+  quote(exchange: string, symbol: string): number | undefined;
+  /** Every symbol the exchange lists, with its current quote. */
+  quotes(exchange: string): Record<string, number>;
+  exchanges(): string[];
+  fault(exchange: string): Fault;
+  setFault(exchange: string, fault: Fault): void;
+  received(exchange: string): Array<{ at: number; text: string }>;
+  connections(exchange: string): number;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const basePort = opts.basePort ?? 0;
+  const controlPort = opts.controlPort ?? (basePort > 0 ? basePort + SIM_EXCHANGES.length : 0);
+  const pushIntervalMs = opts.pushIntervalMs ?? 250;
+  const offsetsBps = Object.fromEntries(SIM_EXCHANGES.map((d) => [d.name, d.offsetBps]));
+  const book = new PriceBook({ seed: opts.seed ?? 1, stepMs: opts.stepMs ?? 500, offsetsBps });
+  const faults = new Map<string, Fault>();
+  const logs = new Map<string, ReceivedLog>();
+  const running = new Map<string, RunningExchange>();
+  let connCounter = 0;
+
+  const viewOf = (def: SimExchange): ExchangeView => ({
+    name: def.name,
+    resolve: (symbol) => def.resolve(symbol, (asset) => book.has(asset)),
+    symbols: () => def.symbols(book.assets()),
+    price: (pair) => book.price(def.name, pair.base, pair.quote),
+    priceField: (pair) => {
+      const price = book.price(def.name, pair.base, pair.quote);
+      if (price === undefined) return undefined;
+      return (faults.get(def.name) ?? NO_FAULT).mode === 'bad-price' ? BAD_PRICE : def.render(price);
+    },
+    render: (value) => def.render(value),
+    fault: () => faults.get(def.name) ?? NO_FAULT,
+    now: () => Date.now(),
+  });
+  const views = new Map(SIM_EXCHANGES.map((def) => [def.name, viewOf(def)]));
+
+  const closeAll = async (): Promise<void> => {
+    book.stop();
+    await Promise.all([...running.values()].map((r) => r.close()));
+  };
+
+  try {
+    for (const [i, def] of SIM_EXCHANGES.entries()) {
+      const log = new ReceivedLog(1000);
+      logs.set(def.name, log);
+      const env = {
+        view: views.get(def.name) as ExchangeView,
+        record: (text: string) => log.add(text),
+        pushIntervalMs,
+        nextConnId: () => `sim${(++connCounter).toString(16).padStart(6, '0')}`,
+      };
+      const port = basePort > 0 ? basePort + i : 0;
+      const started = def.kind === 'http' ? await startHttpExchange(def, env, host, port) : await startWsExchange(def, env, host, port);
+      running.set(def.name, started);
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+
+  const endpoints: Record<string, string> = {};
+  for (const r of running.values()) {
+    endpoints[r.def.name] = `${r.def.kind === 'http' ? 'http' : 'ws'}://${urlHost(host)}:${r.port}${r.def.endpointPath}`;
+  }
+
+  const known = (exchange: string): RunningExchange => {
+    const r = running.get(exchange);
+    if (r === undefined) throw new RangeError(`unknown exchange ${JSON.stringify(exchange)}; known: ${[...running.keys()].join(', ')}`);
+    return r;
+  };
+
+  const quote = (exchange: string, symbol: string): number | undefined => {
+    const def = running.get(exchange)?.def;
+    const view = views.get(exchange);
+    const pair = view?.resolve(symbol);
+    const price = pair && view?.price(pair);
+    return def === undefined || price === undefined ? undefined : Number(def.render(price));
+  };
+
+  const sim: Simulator = {
+    controlUrl: '',
+    endpoints,
+    book,
+    oracleOverride: () => {
+      const providers: Record<string, object> = {};
+      for (const r of running.values()) {
+        const endpoint = { endpoints: [{ url: endpoints[r.def.name] }] };
+        providers[r.def.name] = r.def.kind === 'http' ? { api: endpoint } : { webSocket: endpoint };
+      }
+      return { providers };
+    },
+    quote,
+    quotes: (exchange) => {
+      known(exchange);
+      const out: Record<string, number> = {};
+      for (const symbol of views.get(exchange)?.symbols() ?? []) {
+        const q = quote(exchange, symbol);
+        if (q !== undefined) out[symbol] = q;
+      }
+      return out;
+    },
+    exchanges: () => [...running.keys()],
+    fault: (exchange) => (known(exchange), faults.get(exchange) ?? NO_FAULT),
+    setFault: (exchange, fault) => {
+      const r = known(exchange);
+      if (fault.mode === 'none') faults.delete(exchange);
+      else faults.set(exchange, fault);
+      book.freezeExchange(exchange, fault.mode === 'freeze');
+      r.onFault(fault);
+    },
+    received: (exchange) => (known(exchange), logs.get(exchange)?.list() ?? []),
+    connections: (exchange) => known(exchange).connections(),
+    close: closeAll,
+  };
+
+  let control;
+  try {
+    control = await startControl(sim, host, controlPort);
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  const controlServer = control;
+  book.start();
+  let closing: Promise<void> | undefined;
+  return {
+    ...sim,
+    controlUrl: `http://${urlHost(host)}:${controlServer.port}`,
+    close: () => (closing ??= Promise.all([closeAll(), controlServer.close()]).then(() => undefined)),
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Contracts between the simulator's transport plumbing (http-server.ts, ws-server.ts) and
+ * the simulated exchanges (http-*.ts, ws-*.ts). A simulated exchange is data plus functions
+ * of an `ExchangeView`; it never opens sockets or timers itself.
+ */
+import type { Fault } from './faults.js';
+import type { Pair } from './symbols.js';
+
+/** What an exchange file sees of the simulator: its own prices, fault and clock. */
+export interface ExchangeView {
+  readonly name: string;
+  /** The exchange symbol's pair, if the exchange lists it. */
+  resolve(symbol: string): Pair | undefined;
+  /** Every symbol this exchange lists, in its own spelling. */
+  symbols(): string[];
+  /** This exchange's numeric price for a pair (offset and per-exchange freeze applied). */
+  price(pair: Pair): number | undefined;
+  /** The price field as it goes on the wire: `render(price)`, or "abc" under `bad-price`. */
+  priceField(pair: Pair): string | undefined;
+  /** Render a secondary number (bid, ask, high...) in this exchange's decimal format. */
+  render(value: number): string;
+  fault(): Fault;
+  now(): number;
+}
+
+interface SimExchangeBase {
+  /** The provider name in oracle.json (binance_api, okx_ws...). */
+  readonly name: string;
+  /** Fixed multiplicative offset against the book, in basis points. */
+  readonly offsetBps: number;
+  /** Endpoint suffix after scheme://host:port, keeping the real path and %s templates. */
+  readonly endpointPath: string;
+  resolve(symbol: string, known: (asset: string) => boolean): Pair | undefined;
+  symbols(assets: readonly string[]): string[];
+  /** Decimal rendering of a price (see symbols.ts renderDecimal for the rounding contract). */
+  render(value: number): string;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: URL;
+}
+
+export interface HttpReply {
+  status: number;
+  body: unknown;
+}
+
+export interface HttpSimExchange extends SimExchangeBase {
+  readonly kind: 'http';
+  handle(req: HttpRequest, view: ExchangeView): HttpReply;
+}
+
+/** One client connection as an exchange session sees it. */
+export interface WsConn {
+  /** Connection id, unique within the simulator run. */
+  readonly id: string;
+  /** Send one text frame (the plumbing applies silent/malformed faults). */
+  send(text: string): void;
+}
+
+export interface WsSession {
+  /** One inbound text frame, raw. */
+  onMessage(text: string): void;
+  /** Called every pushIntervalMs: push this connection's subscriptions. */
+  push(now: number): void;
+}
+
+export interface WsSimExchange extends SimExchangeBase {
+  readonly kind: 'ws';
+  /** The WS path upgrades are accepted on. */
+  readonly path: string;
+  open(conn: WsConn, view: ExchangeView): WsSession;
+}
+
+export type SimExchange = HttpSimExchange | WsSimExchange;
+
+/** A started exchange server. */
+export interface RunningExchange {
+  readonly def: SimExchange;
+  readonly port: number;
+  connections(): number;
+  /** Called after the exchange's fault changed (drop terminates sockets at once). */
+  onFault(fault: Fault): void;
+  close(): Promise<void>;
+}
+
+/** Everything the plumbing needs besides the exchange definition. */
+export interface ExchangeEnv {
+  view: ExchangeView;
+  record(text: string): void;
+  pushIntervalMs: number;
+  nextConnId(): string;
+}

@@ -1,0 +1,121 @@
+/**
+ * Shared WebSocket plumbing for the simulated streaming exchanges: one loopback server per
+ * exchange, upgrade handling (path check, `reject` → HTTP 503), per-connection sessions,
+ * the push timer, inbound recording and the transport faults (`drop`, `silent`,
+ * `malformed`). Protocol pings are answered by `ws` itself; no permessage-deflate.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { RawData } from 'ws';
+import { corrupt } from './faults.js';
+import type { ExchangeEnv, RunningExchange, WsSession, WsSimExchange } from './types.js';
+
+function refuse(socket: Duplex, status: string): void {
+  const body = `${status}\n`;
+  socket.end(
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function toText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+export async function startWsExchange(
+  def: WsSimExchange,
+  env: ExchangeEnv,
+  host: string,
+  port: number,
+): Promise<RunningExchange> {
+  const sessions = new Map<WebSocket, WsSession>();
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1 << 20 });
+  const server = http.createServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' });
+    res.end('Upgrade Required\n');
+  });
+
+  const onConnection = (ws: WebSocket): void => {
+    ws.on('error', () => undefined);
+    if (env.view.fault().mode === 'drop') {
+      ws.terminate();
+      return;
+    }
+    const conn = {
+      id: env.nextConnId(),
+      send: (text: string): void => {
+        const mode = env.view.fault().mode;
+        if (ws.readyState !== WebSocket.OPEN || mode === 'silent' || mode === 'drop') return;
+        ws.send(mode === 'malformed' ? corrupt(text) : text);
+      },
+    };
+    const session = def.open(conn, env.view);
+    sessions.set(ws, session);
+    ws.on('close', () => sessions.delete(ws));
+    ws.on('message', (data, isBinary) => {
+      const text = toText(data);
+      env.record(isBinary ? `<binary> ${text}` : text);
+      const mode = env.view.fault().mode;
+      if (mode === 'silent' || mode === 'drop') return;
+      session.onMessage(text);
+    });
+  };
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => undefined);
+    if (env.view.fault().mode === 'reject') {
+      refuse(socket, '503 Service Unavailable');
+      return;
+    }
+    const path = new URL(req.url ?? '/', 'http://sim.invalid').pathname;
+    if (path !== def.path) {
+      refuse(socket, '404 Not Found');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, onConnection);
+  });
+
+  const timer = setInterval(() => {
+    const mode = env.view.fault().mode;
+    if (mode === 'silent' || mode === 'drop') return;
+    const now = env.view.now();
+    for (const [ws, session] of sessions) {
+      if (ws.readyState === WebSocket.OPEN) session.push(now);
+    }
+  }, env.pushIntervalMs);
+  timer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const terminateAll = (): void => {
+    for (const ws of sessions.keys()) ws.terminate();
+    sessions.clear();
+  };
+
+  return {
+    def,
+    port: (server.address() as AddressInfo).port,
+    connections: () => [...sessions.keys()].filter((ws) => ws.readyState === WebSocket.OPEN).length,
+    onFault: (fault) => {
+      if (fault.mode === 'drop') terminateAll();
+    },
+    close: async () => {
+      clearInterval(timer);
+      terminateAll();
+      for (const ws of wss.clients) ws.terminate();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      wss.close();
+      await closed;
+    },
+  };
+}
