@@ -17,7 +17,7 @@ export async function histogramCount(registry: Registry, name: string, labels: R
   if (!metric) throw new Error(`metric ${name} is not registered`);
   const data = await metric.get();
   return data.values
-    .filter((v) => v.metricName === `${name}_count` && Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
+    .filter((v) => (v as { metricName?: string }).metricName === `${name}_count` && Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
     .reduce((sum, v) => sum + v.value, 0);
 }
 

@@ -1,0 +1,23 @@
+# oracle-sidecar: build with the full toolchain, run on a slim Node LTS as a non-root user.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist/src ./dist/src
+COPY oracle.json market.json ./
+USER node
+EXPOSE 8080 8002
+ENTRYPOINT ["node", "dist/src/main.js"]
+CMD ["--oracle-config", "oracle.json", "--market-config-path", "market.json"]
