@@ -27,10 +27,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  const log = createLogger(cli.logLevel);
   let oracle, marketMap;
   const problems: string[] = [];
   try {
-    oracle = loadOracleConfig({ path: cli.oracleConfigPath, env, flags: cli.overrides });
+    oracle = loadOracleConfig({ path: cli.oracleConfigPath, env, flags: cli.overrides, warn: (msg) => log.warn(msg) });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);
@@ -43,7 +44,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   if (!oracle || !marketMap || problems.length > 0) return configFailure(new ConfigError(problems));
 
-  const log = createLogger(cli.logLevel);
   for (const warning of crossCheck(oracle, marketMap)) log.warn(warning);
   let sidecar;
   try {

@@ -22,6 +22,7 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
     {
       level: LEVELS[level] ?? 'info',
       base: { pid: process.pid },
+      formatters: { level: (label) => ({ level: label }) },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
         paths: ['apiKey', '*.apiKey', '*.*.apiKey', 'authentication', '*.authentication', 'headers', '*.headers'],

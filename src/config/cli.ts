@@ -151,5 +151,6 @@ export function helpText(): string {
     ...lines,
     `  -h, --help${' '.repeat(Math.max(1, width - 8))}show this help`,
     `  --version${' '.repeat(Math.max(1, width - 7))}print the version (same as the version command)`,
+    '',
   ].join('\n');
 }

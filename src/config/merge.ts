@@ -82,8 +82,10 @@ function mergeProviders(providers: Tree, input: unknown, ctx: MergeContext): voi
       continue;
     }
     const entry = zeroProvider();
+    const named = carriesName(value);
+    if (named) ctx.problems.origins.set(fmtPath(path), ctx.source);
     mergeObject(entry as unknown as Tree, value, path, ctx);
-    if (carriesName(value)) {
+    if (named) {
       providers[key] = entry;
     } else if (ANCHOR_ONLY_PROVIDERS.has(key)) {
       ctx.warn(`${fmtPath(path)}: connect provider not implemented by this side-car; override ignored (${ctx.source})`);

@@ -125,8 +125,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     return def === undefined || price === undefined ? undefined : Number(def.render(price));
   };
 
-  const sim: Simulator = {
-    controlUrl: '',
+  const core: Omit<Simulator, 'controlUrl' | 'close'> = {
     endpoints,
     book,
     oracleOverride: () => {
@@ -148,7 +147,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return out;
     },
     exchanges: () => [...running.keys()],
-    fault: (exchange) => (known(exchange), faults.get(exchange) ?? NO_FAULT),
+    fault: (exchange) => {
+      known(exchange);
+      return faults.get(exchange) ?? NO_FAULT;
+    },
     setFault: (exchange, fault) => {
       const r = known(exchange);
       if (fault.mode === 'none') faults.delete(exchange);
@@ -156,23 +158,21 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       book.freezeExchange(exchange, fault.mode === 'freeze');
       r.onFault(fault);
     },
-    received: (exchange) => (known(exchange), logs.get(exchange)?.list() ?? []),
+    received: (exchange) => {
+      known(exchange);
+      return logs.get(exchange)?.list() ?? [];
+    },
     connections: (exchange) => known(exchange).connections(),
-    close: closeAll,
   };
 
-  let control;
-  try {
-    control = await startControl(sim, host, controlPort);
-  } catch (err) {
+  const controlServer = await startControl(core, host, controlPort).catch(async (err: unknown) => {
     await closeAll();
     throw err;
-  }
-  const controlServer = control;
+  });
   book.start();
   let closing: Promise<void> | undefined;
   return {
-    ...sim,
+    ...core,
     controlUrl: `http://${urlHost(host)}:${controlServer.port}`,
     close: () => (closing ??= Promise.all([closeAll(), controlServer.close()]).then(() => undefined)),
   };

@@ -51,8 +51,9 @@ export function splitDashed(symbol: string, known: (asset: string) => boolean): 
  *
  * Rounding contract: the value is first rounded to `significant` significant digits
  * (relative error ≤ 0.5 × 10^(1−significant), i.e. ≤ 5e-8 for 8 digits), then printed with
- * at least `minDecimals` decimals (padding with zeros) and as many more as the significant
- * digits need. So `Number(render(x))` is within 1e-7 relative of x for 8 digits.
+ * exactly `minDecimals` decimals (padding with zeros) plus as many more as the significant
+ * digits need, without trailing zeros past `minDecimals`. So `Number(render(x))` is within
+ * 5e-8 relative of x for 8 digits; tests should compare within 1e-6.
  */
 export function renderDecimal(value: number, significant: number, minDecimals: number): string {
   if (!Number.isFinite(value) || value <= 0) return '0';
@@ -60,5 +61,11 @@ export function renderDecimal(value: number, significant: number, minDecimals: n
   const rounded = Number(exp);
   const exponent = Number(exp.slice(exp.indexOf('e') + 1));
   const decimals = Math.min(100, Math.max(minDecimals, significant - 1 - exponent, 0));
-  return rounded.toFixed(decimals);
+  const text = rounded.toFixed(decimals);
+  const point = text.indexOf('.');
+  if (point < 0) return text;
+  let end = text.length;
+  while (end > point + minDecimals + 1 && text[end - 1] === '0') end -= 1;
+  if (end === point + 1) end = point;
+  return text.slice(0, end);
 }

@@ -1,0 +1,124 @@
+/**
+ * Runs the BUILT side-car (dist/src/main.js) as a child process on free loopback ports, the
+ * way an operator runs it, and collects its output.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const MAIN = join(ROOT, 'dist/src/main.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempFile(name: string, content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'oracle-sidecar-test-'));
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return path;
+}
+
+export interface Daemon {
+  readonly apiUrl: string;
+  readonly metricsUrl: string;
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or signal name). */
+  readonly exited: Promise<number | string>;
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/** Run the CLI to completion (for --help, version, config errors). */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Start the daemon with an oracle override object and a market map object. */
+export async function startDaemon(oracle: object, market: object, extraArgs: string[] = []): Promise<Daemon> {
+  const port = await freePort();
+  const metricsPort = await freePort();
+  const args = [
+    MAIN,
+    '--oracle-config', tempFile('oracle.json', oracle),
+    '--market-config-path', tempFile('market.json', market),
+    '--host', '127.0.0.1',
+    '--port', String(port),
+    '--metrics-prometheus-address', `127.0.0.1:${metricsPort}`,
+    ...extraArgs,
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, sig) => resolve(code ?? sig ?? -1)));
+  const d: Daemon = {
+    apiUrl: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const ok = await fetch(`${d.apiUrl}/connect/oracle/v2/version`).then((r) => r.ok, () => false);
+    if (ok) return d;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`side-car did not start (exit ${child.exitCode}):\n${err}\n${out.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Parse a Prometheus text exposition into family → {type, help, samples}. */
+export function parseExposition(text: string): Map<string, { type: string; help: string; samples: Array<{ name: string; labels: Record<string, string>; value: number }> }> {
+  const families = new Map<string, { type: string; help: string; samples: Array<{ name: string; labels: Record<string, string>; value: number }> }>();
+  const family = (name: string) => {
+    let f = families.get(name);
+    if (!f) families.set(name, (f = { type: '', help: '', samples: [] }));
+    return f;
+  };
+  for (const line of text.split('\n')) {
+    const meta = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
+    if (meta) {
+      const f = family(meta[2] ?? '');
+      if (meta[1] === 'TYPE') f.type = meta[3] ?? '';
+      else f.help = meta[3] ?? '';
+      continue;
+    }
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+    if (!m) continue;
+    const name = m[1] ?? '';
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1] ?? ''] = l[2] ?? '';
+    const base = [...families.keys()].find((k) => name === k || name === `${k}_bucket` || name === `${k}_sum` || name === `${k}_count`) ?? name;
+    family(base).samples.push({ name, labels, value: Number(m[3]) });
+  }
+  return families;
+}

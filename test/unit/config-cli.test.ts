@@ -1,0 +1,100 @@
+import { describe, it, expect } from 'vitest';
+import { helpText, parseCli, type CliResult } from '../../src/config/cli.js';
+import { ConfigError } from '../../src/config/errors.js';
+
+const MARKET = ['--market-config-path', 'market.json'];
+
+function failure(argv: string[]): ConfigError {
+  try {
+    parseCli(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseCli', () => {
+  it('defaults: run, info, no overrides', () => {
+    expect(parseCli(MARKET)).toEqual<CliResult>({ command: 'run', marketConfigPath: 'market.json', logLevel: 'info', overrides: {} });
+  });
+
+  it('reads every flag in both --flag value and --flag=value forms', () => {
+    const r = parseCli([
+      '--oracle-config', 'oracle.json', '--market-config-path=m.json', '--log-std-out-level', 'debug',
+      '--host=127.0.0.1', '--port', '9090', '--metrics-prometheus-address=127.0.0.1:9100',
+      '--update-interval', '500000000', '--max-price-age=30s', '--metrics-enabled=false',
+    ]);
+    expect(r).toEqual<CliResult>({
+      command: 'run', oracleConfigPath: 'oracle.json', marketConfigPath: 'm.json', logLevel: 'debug',
+      overrides: {
+        host: '127.0.0.1', port: '9090', metricsPrometheusAddress: '127.0.0.1:9100',
+        updateInterval: '500000000', maxPriceAge: '30s', metricsEnabled: 'false',
+      },
+    });
+  });
+
+  it('treats a bare boolean flag as true and accepts Go boolean spellings', () => {
+    expect(parseCli([...MARKET, '--metrics-enabled']).overrides.metricsEnabled).toBe('true');
+    expect(parseCli([...MARKET, '--metrics-enabled=0']).overrides.metricsEnabled).toBe('false');
+    expect(parseCli([...MARKET, '--metrics-enabled=TRUE']).overrides.metricsEnabled).toBe('true');
+  });
+
+  it('keeps a value that looks like a flag only in = form, and lets the last repeat win', () => {
+    expect(parseCli([...MARKET, '--host=--odd']).overrides.host).toBe('--odd');
+    expect(parseCli([...MARKET, '--port', '1', '--port', '2']).overrides.port).toBe('2');
+  });
+
+  it.each([
+    [['-h'], 'help'], [['--help'], 'help'], [['help'], 'help'], [['version'], 'version'], [['--version'], 'version'],
+    [['--log-std-out-level', 'warn', 'version'], 'version'], [['version', '--help'], 'help'],
+  ])('%j → %s without requiring --market-config-path', (argv, command) => {
+    expect(parseCli(argv).command).toBe(command);
+  });
+
+  it.each([
+    [[], '--market-config-path is required'],
+    [['--market-config-path='], '--market-config-path is required'],
+    [[...MARKET, '--bogus'], 'unknown flag --bogus'],
+    [[...MARKET, '--bogus=1'], 'unknown flag --bogus'],
+    [[...MARKET, '-x'], 'unknown flag -x'],
+    [[...MARKET, '--host'], 'flag --host needs a value'],
+    [[...MARKET, '--port', '--host', 'x'], 'flag --port needs a value'],
+    [[...MARKET, '--log-std-out-level', 'verbose'], '--log-std-out-level: must be one of debug, info, warn, error, dpanic, panic, fatal, got "verbose"'],
+    [[...MARKET, '--metrics-enabled=maybe'], '--metrics-enabled: must be true or false, got "maybe"'],
+    [[...MARKET, '--metrics-enabled', 'false'], 'unexpected argument "false" (write --metrics-enabled=false)'],
+    [[...MARKET, 'start'], 'unexpected argument "start"'],
+    [['version', 'extra'], 'unexpected argument "extra"'],
+  ])('%j fails with %s', (argv, expected) => {
+    expect(failure(argv).message).toContain(expected);
+  });
+
+  it('lists every command-line problem at once', () => {
+    const err = failure(['--bogus', '--log-std-out-level=loud']);
+    expect(err.problems).toEqual([
+      'unknown flag --bogus',
+      '--log-std-out-level: must be one of debug, info, warn, error, dpanic, panic, fatal, got "loud"',
+      '--market-config-path is required',
+    ]);
+  });
+});
+
+describe('helpText', () => {
+  const text = helpText();
+
+  it.each([
+    ['--oracle-config', '""'], ['--market-config-path', '""'], ['--log-std-out-level', 'info'], ['--host', '0.0.0.0'],
+    ['--port', '8080'], ['--metrics-prometheus-address', '0.0.0.0:8002'], ['--update-interval', '250000000'],
+    ['--max-price-age', '2m0s'], ['--metrics-enabled', 'true'],
+  ])('lists %s with default %s and an explanation', (flag, def) => {
+    const line = text.split('\n').find((l) => l.trim().startsWith(`${flag} `));
+    expect(line).toBeDefined();
+    expect(line).toContain(`(default ${def})`);
+    expect(line?.replace(flag, '').replace(`(default ${def})`, '').trim().length).toBeGreaterThan(10);
+  });
+
+  it('mentions help and version', () => {
+    expect(text).toMatch(/-h, --help/);
+    expect(text).toMatch(/oracle-sidecar version/);
+  });
+});
