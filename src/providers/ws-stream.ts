@@ -3,23 +3,10 @@
  * split into chunks of maxSubscriptionsPerConnection (0 = one chunk); each chunk runs its own
  * connection loop (ws-connection.ts) with its own adapter session.
  */
-import type { ApiConfig, WebSocketConfig } from '../config/types.js';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics/metrics.js';
-import type { ProviderSink } from './sink.js';
-import type { ProviderTicker, WsExchange } from './types.js';
-import { WsConnection } from './ws-connection.js';
+import { WsConnection, type WsConnectionOptions } from './ws-connection.js';
 
-export interface WsStreamOptions {
-  name: string;
-  config: WebSocketConfig;
-  api: ApiConfig | undefined;
-  exchange: WsExchange;
-  tickers: readonly ProviderTicker[];
-  sink: ProviderSink;
-  metrics: Metrics;
-  log: Logger;
-}
+/** Same options as one connection; `tickers` is the provider's whole list. */
+export type WsStreamOptions = WsConnectionOptions;
 
 export class WsStream {
   private readonly connections: WsConnection[] = [];
