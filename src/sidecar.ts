@@ -6,10 +6,11 @@ import type http from 'node:http';
 import { Registry } from 'prom-client';
 import type { MarketMap, OracleConfig } from './config/types.js';
 import type { Logger } from './log.js';
-import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createMetrics, type FeedAge, type Metrics } from './metrics/metrics.js';
 import { Aggregator, EMPTY_SNAPSHOT, type Snapshot } from './oracle/aggregator.js';
 import { QuoteStore } from './oracle/store.js';
-import { ProviderManager } from './providers/manager.js';
+import { ProviderManager, providerTickers } from './providers/manager.js';
+import type { ProviderTicker } from './providers/types.js';
 import { close, listen, splitAddress } from './server/http-util.js';
 import { createMetricsServer } from './server/metrics-server.js';
 import { createPriceApi } from './server/price-api.js';
@@ -39,7 +40,12 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   const aggregator = new Aggregator(o.marketMap, store, metrics, oracle.maxPriceAge);
   const providers = new ProviderManager(oracle, store, metrics, log.child({ module: 'providers' }));
   let snapshot: Snapshot = EMPTY_SNAPSHOT;
+  const startedAt = Date.now();
   const servers: http.Server[] = [];
+  metrics.buildInfoExt.set({ version: o.version, node_version: process.version }, 1);
+  metrics.updateIntervalSeconds.set(oracle.updateInterval / 1000);
+  metrics.maxPriceAgeSeconds.set(oracle.maxPriceAge / 1000);
+  metrics.setFeedAgeSource(() => feedAges(providerTickers(o.marketMap), store, startedAt, Date.now()));
 
   const api = createPriceApi({ snapshot: () => snapshot, marketMap: () => o.marketMap, version: o.version });
   servers.push(api);
@@ -50,7 +56,8 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   if (oracle.metrics.enabled) {
     const addr = splitAddress(oracle.metrics.prometheusServerAddress);
     if (addr instanceof Error) throw addr;
-    const server = createMetricsServer(registry, metrics);
+    const loop = () => ({ startedAt, updateIntervalMs: oracle.updateInterval, snapshot });
+    const server = createMetricsServer(registry, metrics, loop);
     servers.push(server);
     metricsPort = await listen(server, addr.host, addr.port);
     log.info({ address: `${addr.host}:${metricsPort}` }, 'metrics server listening');
@@ -85,4 +92,14 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
       await Promise.all([providers.stop(), ...servers.map(close)]);
     },
   };
+}
+
+/** Every feed the market map asks for, with its age (since start-up when it never delivered). */
+function* feedAges(tickers: Map<string, ProviderTicker[]>, store: QuoteStore, startedAt: number, now: number): Iterable<FeedAge> {
+  for (const [provider, list] of tickers) {
+    for (const t of list) {
+      const at = store.get(provider, t.offChainTicker)?.at ?? startedAt;
+      yield { provider, id: t.offChainTicker.toLowerCase(), seconds: Math.max(0, now - at) / 1000 };
+    }
+  }
 }

@@ -146,12 +146,102 @@ function handlerMetrics(r: Registry) {
   };
 }
 
-export type Metrics = ReturnType<typeof connectMetrics> & ReturnType<typeof handlerMetrics>;
+/** Age of one feed the market map asks for, computed when Prometheus scrapes. */
+export interface FeedAge {
+  provider: string;
+  /** Lower-cased off-chain ticker. */
+  id: string;
+  seconds: number;
+}
+
+/**
+ * Metrics this side-car adds beyond connect, following Prometheus conventions (base units,
+ * _seconds, _timestamp_seconds, bounded labels). Alert rules and dashboards in config/ use them.
+ */
+function sidecarMetrics(r: Registry) {
+  const registers = [r];
+  let feedAges: () => Iterable<FeedAge> = () => [];
+  return {
+    buildInfoExt: new Gauge({
+      name: 'side_car_build_info',
+      help: 'Always 1; labels carry the side-car version and the Node.js version.',
+      labelNames: ['version', 'node_version'] as const,
+      registers,
+    }),
+    updateIntervalSeconds: new Gauge({
+      name: 'side_car_update_interval_seconds',
+      help: 'Configured aggregation period (updateInterval).',
+      registers,
+    }),
+    maxPriceAgeSeconds: new Gauge({
+      name: 'side_car_max_price_age_seconds',
+      help: 'Configured maximum age of a quote used in aggregation (maxPriceAge).',
+      registers,
+    }),
+    lastTickTimestamp: new Gauge({
+      name: 'side_car_last_tick_timestamp_seconds',
+      help: 'Unix time of the last aggregation tick.',
+      registers,
+    }),
+    tickDuration: new Histogram({
+      name: 'side_car_tick_duration_seconds',
+      help: 'Time one aggregation tick took.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
+      registers,
+    }),
+    marketPriceServed: new Gauge({
+      name: 'side_car_market_price_served',
+      help: '1 when the enabled market got a price at the last tick, else 0.',
+      labelNames: ['id'] as const,
+      registers,
+    }),
+    marketMinProviders: new Gauge({
+      name: 'side_car_market_min_provider_count',
+      help: 'The market\'s min_provider_count from the market map.',
+      labelNames: ['id'] as const,
+      registers,
+    }),
+    priceDeviation: new Gauge({
+      name: 'side_car_provider_price_deviation_ratio',
+      help: "(provider's converted price - market median) / median at the last tick.",
+      labelNames: ['provider', 'id'] as const,
+      registers,
+    }),
+    priceAge: new Gauge({
+      name: 'side_car_provider_price_age_seconds',
+      help: "Seconds since the feed's last price (since start-up if it never delivered one), at scrape time.",
+      labelNames: ['provider', 'id'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const f of feedAges()) this.set({ provider: f.provider, id: f.id }, f.seconds);
+      },
+    }),
+    wsConnections: new Gauge({
+      name: 'side_car_web_socket_connections',
+      help: 'WebSocket connections currently healthy (subscribed and reading).',
+      labelNames: ['provider'] as const,
+      registers,
+    }),
+    wsConnectionsConfigured: new Gauge({
+      name: 'side_car_web_socket_connections_configured',
+      help: 'WebSocket connections the provider is meant to hold (one per chunk of tickers).',
+      labelNames: ['provider'] as const,
+      registers,
+    }),
+    /** Where side_car_provider_price_age_seconds reads its values from at scrape time. */
+    setFeedAgeSource(source: () => Iterable<FeedAge>): void {
+      feedAges = source;
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof connectMetrics> & ReturnType<typeof handlerMetrics> & ReturnType<typeof sidecarMetrics>;
 
 /** Create every metric on `registry`; with `processMetrics` also Node's default collectors. */
 export function createMetrics(registry: Registry, processMetrics = true): Metrics {
   if (processMetrics) collectDefaultMetrics({ register: registry });
-  return { ...connectMetrics(registry), ...handlerMetrics(registry) };
+  return { ...connectMetrics(registry), ...handlerMetrics(registry), ...sidecarMetrics(registry) };
 }
 
 /** connect's `status_code` bucket: no response or ≥500 → 5XX; 1xx → empty string. */

@@ -39,7 +39,10 @@ export class Aggregator {
   }
 
   tick(now = Date.now()): Snapshot {
+    const started = performance.now();
     const m = this.metrics;
+    m.priceDeviation.reset();
+    m.marketPriceServed.reset();
     const index = new Map<string, Decimal>();
     const scaled: Array<[string, string]> = [];
     const missing: string[] = [];
@@ -50,27 +53,37 @@ export class Aggregator {
       const idLabel = id.toLowerCase();
       const decimals = String(ticker.decimals);
       const converted: Decimal[] = [];
+      const feeds: Array<[string, number]> = [];
       for (const pc of market.provider_configs) {
         const price = this.convertedPrice(pc, now);
         const provider = pc.name.toLowerCase();
         m.providerUpdates.inc({ provider, id: idLabel, success: price ? 'true' : 'false' });
         if (!price) continue;
         converted.push(price);
-        m.providerPrice.set({ provider, id: idLabel, decimals }, price.toNumber());
+        const value = price.toNumber();
+        feeds.push([provider, value]);
+        m.providerPrice.set({ provider, id: idLabel, decimals }, value);
       }
       m.marketProviders.set({ id: idLabel }, converted.length);
-      if (converted.length === 0 || converted.length < ticker.min_provider_count) {
+      m.marketMinProviders.set({ id: idLabel }, ticker.min_provider_count);
+      const served = converted.length > 0 && converted.length >= ticker.min_provider_count;
+      m.marketPriceServed.set({ id: idLabel }, served ? 1 : 0);
+      if (!served) {
         missing.push(key);
         continue;
       }
       const med = median(converted);
+      const medValue = med.toNumber();
+      for (const [provider, value] of feeds) m.priceDeviation.set({ provider, id: idLabel }, (value - medValue) / medValue);
       index.set(id, med);
       scaled.push([id, scaleTruncate(med, ticker.decimals)]);
       m.tickerUpdates.inc({ id: idLabel });
-      m.aggregatedPrice.set({ id: idLabel, decimals }, med.toNumber());
+      m.aggregatedPrice.set({ id: idLabel, decimals }, medValue);
     }
     this.index = index;
     m.systemUpdates.inc();
+    m.lastTickTimestamp.set(now / 1000);
+    m.tickDuration.observe((performance.now() - started) / 1000);
     scaled.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return Object.freeze({
       prices: Object.freeze(Object.fromEntries(scaled)),

@@ -122,8 +122,10 @@ export class WsConnection {
     }
     const heartbeat = this.startHeartbeat(ws, session, target.pingIntervalMs ?? o.config.pingInterval);
     this.conn('healthy');
+    o.metrics.wsConnections.inc({ provider: o.name });
     const healthySince = Date.now();
     await closed;
+    o.metrics.wsConnections.dec({ provider: o.name });
     if (heartbeat) clearInterval(heartbeat);
     return Date.now() - healthySince;
   }

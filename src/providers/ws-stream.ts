@@ -11,7 +11,7 @@ export type WsStreamOptions = WsConnectionOptions;
 export class WsStream {
   private readonly connections: WsConnection[] = [];
 
-  constructor(o: WsStreamOptions) {
+  constructor(private readonly o: WsStreamOptions) {
     const per = o.config.maxSubscriptionsPerConnection > 0 ? o.config.maxSubscriptionsPerConnection : o.tickers.length;
     for (let i = 0; i < o.tickers.length; i += Math.max(1, per)) {
       const chunk = o.tickers.slice(i, i + Math.max(1, per));
@@ -25,10 +25,12 @@ export class WsStream {
   }
 
   start(): void {
+    this.o.metrics.wsConnectionsConfigured.set({ provider: this.o.name }, this.connections.length);
     for (const c of this.connections) c.start();
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.connections.map((c) => c.stop()));
+    this.o.metrics.wsConnectionsConfigured.set({ provider: this.o.name }, 0);
   }
 }

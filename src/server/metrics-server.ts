@@ -1,21 +1,27 @@
 /**
- * The metrics server (connect service/servers/prometheus): the exposition on every path, like
- * connect (so /metrics and / both work), at most MAX_CONCURRENT_SCRAPES scrapes at once
+ * The metrics server (connect service/servers/prometheus): the exposition on every path but
+ * the health endpoints (health.ts), like connect (so /metrics and / both work), at most MAX_CONCURRENT_SCRAPES scrapes at once
  * (a further one gets 503, as promhttp's MaxRequestsInFlight = 3), GET and HEAD only.
  */
 import type http from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Metrics } from '../metrics/metrics.js';
+import { liveness, readiness, type LoopState } from './health.js';
 import { createServer, sendJson } from './http-util.js';
 
 export const MAX_CONCURRENT_SCRAPES = 3;
 
-export function createMetricsServer(registry: Registry, metrics: Metrics): http.Server {
+export function createMetricsServer(registry: Registry, metrics: Metrics, loop: () => LoopState): http.Server {
   let inFlight = 0;
   return createServer(async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return sendJson(res, 405, { error: 'method not allowed' });
+    }
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz' || path === '/readyz') {
+      const report = (path === '/healthz' ? liveness : readiness)(loop(), Date.now());
+      return sendJson(res, report.status === 'ok' ? 200 : 503, report);
     }
     if (inFlight >= MAX_CONCURRENT_SCRAPES) {
       metrics.scrapes.inc({ code: '503' });

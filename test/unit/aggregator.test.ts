@@ -137,3 +137,26 @@ describe('aggregation details', () => {
     expect(agg.tick(later + 1).prices).toEqual({});
   });
 });
+
+describe('monitoring metrics set by the tick', () => {
+  it('marks served and missing markets, records minimums and deviations from the median', async () => {
+    const map = marketMap(
+      market('BTC/USD', 8, 1, [feed('coinbase_api', 'BTC-USD'), feed('kraken_api', 'XXBTZUSD'), feed('okx_ws', 'BTC-USD')]),
+      market('ETH/USD', 8, 2, [feed('coinbase_api', 'ETH-USD'), feed('kraken_api', 'XETHZUSD')]),
+    );
+    const { agg, registry } = setup(map, [
+      ['coinbase_api', 'BTC-USD', '100'],
+      ['kraken_api', 'XXBTZUSD', '102'],
+      ['okx_ws', 'BTC-USD', '99'],
+      ['coinbase_api', 'ETH-USD', '10'],
+    ]);
+    agg.tick(NOW);
+    expect(await value(registry, 'side_car_market_price_served', { id: 'btc/usd' })).toBe(1);
+    expect(await value(registry, 'side_car_market_price_served', { id: 'eth/usd' })).toBe(0);
+    expect(await value(registry, 'side_car_market_min_provider_count', { id: 'eth/usd' })).toBe(2);
+    expect(await value(registry, 'side_car_provider_price_deviation_ratio', { provider: 'kraken_api', id: 'btc/usd' })).toBeCloseTo(0.02, 12);
+    expect(await value(registry, 'side_car_provider_price_deviation_ratio', { provider: 'okx_ws', id: 'btc/usd' })).toBeCloseTo(-0.01, 12);
+    expect(await value(registry, 'side_car_provider_price_deviation_ratio', { provider: 'coinbase_api', id: 'eth/usd' })).toBeUndefined();
+    expect(await value(registry, 'side_car_last_tick_timestamp_seconds', {})).toBe(NOW / 1000);
+  });
+});
