@@ -1,0 +1,17 @@
+/**
+ * crypto_dot_com_ws (stub: simulation pending).
+ */
+import { listPairs, renderDecimal, splitJoined } from './symbols.js';
+import type { WsSimExchange } from './types.js';
+
+export const cryptoDotComWs = {
+  kind: 'ws',
+  name: 'crypto_dot_com_ws',
+  offsetBps: 0,
+  endpointPath: '/exchange/v1/market',
+  path: '/exchange/v1/market',
+  resolve: (symbol, known) => splitJoined(symbol, known),
+  symbols: (assets) => listPairs(assets).map((p) => `${p.base}${p.quote}`),
+  render: (value) => renderDecimal(value, 8, 2),
+  open: () => ({ onMessage: () => undefined, push: () => undefined }),
+} satisfies WsSimExchange;
