@@ -10,6 +10,7 @@ import { loadOracleConfig } from './config/oracle-config.js';
 import { createLogger } from './log.js';
 import { startSidecar } from './sidecar.js';
 import { VERSION } from './version.js';
+import { watchFile } from './watch.js';
 
 /** Exit codes: 0 clean, 1 runtime failure, 2 bad flags or configuration. */
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
@@ -54,9 +55,22 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return 1;
   }
   log.info({ version: VERSION, markets: Object.keys(marketMap.markets).length }, 'oracle side-car started');
+  const marketPath = cli.marketConfigPath ?? '';
+  const reload = (trigger: string) => {
+    void sidecar.reloadMarketMap(() => {
+      const map = loadMarketMap(marketPath);
+      for (const warning of crossCheck(oracle, map)) log.warn(warning);
+      return map;
+    }).then((r) => log.debug({ trigger, applied: r.applied }, 'market map reload finished'));
+  };
+  const stopWatching = watchFile(marketPath, () => reload('file change'));
+  const onHup = () => reload('SIGHUP');
+  process.on('SIGHUP', onHup);
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       log.info({ signal }, 'shutting down');
+      stopWatching();
+      process.off('SIGHUP', onHup);
       const force = setTimeout(() => resolve(0), 2500);
       force.unref();
       void sidecar.stop().finally(() => {

@@ -4,6 +4,7 @@
  */
 import type http from 'node:http';
 import { Registry } from 'prom-client';
+import { ConfigError } from './config/errors.js';
 import type { MarketMap, OracleConfig } from './config/types.js';
 import type { Logger } from './log.js';
 import { createMetrics, type FeedAge, type Metrics } from './metrics/metrics.js';
@@ -22,8 +23,17 @@ export interface SidecarOptions {
   version: string;
 }
 
+export interface ReloadResult {
+  applied: boolean;
+  problems: string[];
+  /** Providers whose tickers changed. */
+  changed: string[];
+}
+
 export interface Sidecar {
   readonly apiPort: number;
+  /** Validate and apply a new market map; a failing `load` leaves the current map serving. */
+  reloadMarketMap(load: () => MarketMap): Promise<ReloadResult>;
   /** Undefined when metrics are disabled. */
   readonly metricsPort: number | undefined;
   readonly metrics: Metrics;
@@ -37,7 +47,8 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   const registry = new Registry();
   const metrics = createMetrics(registry);
   const store = new QuoteStore();
-  const aggregator = new Aggregator(o.marketMap, store, metrics, oracle.maxPriceAge);
+  let marketMap = o.marketMap;
+  const aggregator = new Aggregator(marketMap, store, metrics, oracle.maxPriceAge);
   const providers = new ProviderManager(oracle, store, metrics, log.child({ module: 'providers' }));
   let snapshot: Snapshot = EMPTY_SNAPSHOT;
   const startedAt = Date.now();
@@ -45,9 +56,11 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   metrics.buildInfoExt.set({ version: o.version, node_version: process.version }, 1);
   metrics.updateIntervalSeconds.set(oracle.updateInterval / 1000);
   metrics.maxPriceAgeSeconds.set(oracle.maxPriceAge / 1000);
-  metrics.setFeedAgeSource(() => feedAges(providerTickers(o.marketMap), store, startedAt, Date.now()));
+  metrics.setFeedAgeSource(() => feedAges(providerTickers(marketMap), store, startedAt, Date.now()));
+  metrics.configReloadSuccessful.set(1);
+  metrics.configReloadTimestamp.set(startedAt / 1000);
 
-  const api = createPriceApi({ snapshot: () => snapshot, marketMap: () => o.marketMap, version: o.version });
+  const api = createPriceApi({ snapshot: () => snapshot, marketMap: () => marketMap, version: o.version });
   servers.push(api);
   const apiPort = await listen(api, oracle.host, Number(oracle.port));
   log.info({ address: `${oracle.host}:${apiPort}` }, 'price API listening');
@@ -63,7 +76,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     log.info({ address: `${addr.host}:${metricsPort}` }, 'metrics server listening');
   }
 
-  providers.start(o.marketMap);
+  providers.start(marketMap);
   metrics.buildInfo.set({ version: o.version }, 1);
 
   const tickLog = log.child({ module: 'oracle' });
@@ -81,8 +94,33 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     }
   }, oracle.updateInterval);
 
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reload = async (load: () => MarketMap): Promise<ReloadResult> => {
+    let next: MarketMap;
+    try {
+      next = load();
+    } catch (err) {
+      const problems = err instanceof ConfigError ? err.problems : [String(err)];
+      metrics.configReloadSuccessful.set(0);
+      log.error({ problems }, 'market map reload rejected; the previous map keeps being served');
+      return { applied: false, problems, changed: [] };
+    }
+    marketMap = next;
+    aggregator.setMarketMap(next);
+    const changed = await providers.update(next);
+    metrics.configReloadSuccessful.set(1);
+    metrics.configReloadTimestamp.set(Date.now() / 1000);
+    log.info({ markets: Object.keys(next.markets).length, changed_providers: changed }, 'market map reloaded');
+    return { applied: true, problems: [], changed };
+  };
+
   return {
     apiPort,
+    reloadMarketMap(load) {
+      const run = reloading.then(() => reload(load));
+      reloading = run.catch(() => undefined);
+      return run;
+    },
     metricsPort,
     metrics,
     registry,

@@ -229,6 +229,16 @@ function sidecarMetrics(r: Registry) {
       labelNames: ['provider'] as const,
       registers,
     }),
+    configReloadSuccessful: new Gauge({
+      name: 'side_car_config_last_reload_successful',
+      help: 'Whether the last market map (re)load was applied (1) or rejected (0).',
+      registers,
+    }),
+    configReloadTimestamp: new Gauge({
+      name: 'side_car_config_last_reload_success_timestamp_seconds',
+      help: 'Unix time of the last market map (re)load that was applied.',
+      registers,
+    }),
     /** Where side_car_provider_price_age_seconds reads its values from at scrape time. */
     setFeedAgeSource(source: () => Iterable<FeedAge>): void {
       feedAges = source;

@@ -30,8 +30,8 @@ export interface HttpPollerOptions {
 }
 
 export class HttpPoller {
-  private readonly tasks: ProviderTicker[][];
-  private readonly limit: number;
+  private tasks: ProviderTicker[][] = [];
+  private limit = 1;
   private readonly agent: Agent;
   private readonly throttle = new LogThrottle();
   private timer: NodeJS.Timeout | undefined;
@@ -40,17 +40,34 @@ export class HttpPoller {
   private stopped = false;
 
   constructor(private readonly o: HttpPollerOptions) {
-    const { config, tickers } = o;
-    const size = config.atomic ? Math.max(1, tickers.length) : Math.max(1, config.batchSize);
-    this.tasks = [];
-    for (let i = 0; i < tickers.length; i += size) this.tasks.push(tickers.slice(i, i + size));
-    this.limit = Math.max(1, Math.min(config.maxQueries, this.tasks.length));
+    const { config } = o;
+    this.setTickers(o.tickers);
     this.agent = new Agent({
       connections: Math.max(1, config.maxQueries),
       connectTimeout: config.timeout,
       headersTimeout: config.timeout,
       bodyTimeout: config.timeout,
     });
+  }
+
+  /** Replace the tickers polled from the next tick on; connections are kept. */
+  async update(tickers: readonly ProviderTicker[]): Promise<void> {
+    this.setTickers(tickers);
+    if (!this.stopped && !this.timer) this.start();
+  }
+
+  get tickers(): readonly ProviderTicker[] {
+    return this.tasks.flat();
+  }
+
+  private setTickers(tickers: readonly ProviderTicker[]): void {
+    const { config } = this.o;
+    const size = config.atomic ? Math.max(1, tickers.length) : Math.max(1, config.batchSize);
+    const tasks: ProviderTicker[][] = [];
+    for (let i = 0; i < tickers.length; i += size) tasks.push(tickers.slice(i, i + size));
+    this.tasks = tasks;
+    this.limit = Math.max(1, Math.min(config.maxQueries, tasks.length));
+    this.next = 0;
   }
 
   start(): void {
@@ -68,7 +85,7 @@ export class HttpPoller {
   }
 
   private tick(): void {
-    while (!this.stopped && this.inFlight.size < this.limit) {
+    while (!this.stopped && this.tasks.length > 0 && this.inFlight.size < this.limit) {
       const task = this.tasks[this.next % this.tasks.length] ?? [];
       this.next = (this.next + 1) % this.tasks.length;
       const p = this.fetch(task).finally(() => this.inFlight.delete(p));

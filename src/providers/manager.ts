@@ -14,8 +14,10 @@ import type { Exchange, ProviderTicker } from './types.js';
 import { WsStream } from './ws-stream.js';
 
 interface Driver {
+  readonly tickers: readonly ProviderTicker[];
   start(): void;
   stop(): Promise<void>;
+  update(tickers: readonly ProviderTicker[]): Promise<unknown>;
 }
 
 /**
@@ -57,13 +59,45 @@ export class ProviderManager {
   }
 
   start(map: MarketMap): void {
-    for (const [name, tickers] of providerTickers(map)) {
-      const driver = this.build(name, tickers);
-      if (!driver) continue;
-      this.drivers.set(name, driver);
-      driver.start();
-      this.log.info({ provider: name, tickers: tickers.length }, 'provider started');
+    for (const [name, tickers] of providerTickers(map)) this.startOne(name, tickers);
+  }
+
+  private startOne(name: string, tickers: ProviderTicker[]): void {
+    const driver = this.build(name, tickers);
+    if (!driver) return;
+    this.drivers.set(name, driver);
+    driver.start();
+    this.log.info({ provider: name, tickers: tickers.length }, 'provider started');
+  }
+
+  /**
+   * Apply a new market map: providers that lost every ticker stop, new ones start, and a
+   * provider whose tickers changed updates in place (see WsStream.update); the others are
+   * not touched. Returns the providers that changed.
+   */
+  async update(map: MarketMap): Promise<string[]> {
+    const next = providerTickers(map);
+    const changed: string[] = [];
+    for (const [name, driver] of this.drivers) {
+      if (next.has(name)) continue;
+      changed.push(name);
+      this.drivers.delete(name);
+      await driver.stop();
+      this.store.retain(name, new Set());
     }
+    for (const [name, tickers] of next) {
+      const driver = this.drivers.get(name);
+      if (driver && sameTickers(driver.tickers, tickers)) continue;
+      changed.push(name);
+      if (!driver) {
+        this.startOne(name, tickers);
+        continue;
+      }
+      await driver.update(tickers);
+      this.store.retain(name, new Set(tickers.map((t) => t.offChainTicker)));
+      this.log.info({ provider: name, tickers: tickers.length }, 'provider tickers updated');
+    }
+    return changed.sort();
   }
 
   async stop(): Promise<void> {
@@ -88,4 +122,11 @@ export class ProviderManager {
     const sink = new ProviderSink(name, 'websockets', store, metrics);
     return new WsStream({ name, config: cfg.webSocket, api: cfg.api, exchange, tickers, sink, metrics, log });
   }
+}
+
+function sameTickers(a: readonly ProviderTicker[], b: readonly ProviderTicker[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (t: ProviderTicker) => `${t.offChainTicker}\u0000${t.metadataJSON}`;
+  const set = new Set(a.map(key));
+  return b.every((t) => set.has(key(t)));
 }

@@ -2,35 +2,103 @@
  * Generic WebSocket streaming driver (connect providers/base/websocket/handlers). Tickers are
  * split into chunks of maxSubscriptionsPerConnection (0 = one chunk); each chunk runs its own
  * connection loop (ws-connection.ts) with its own adapter session.
+ *
+ * On a market-map change only the chunks whose tickers change reconnect: tickers stay in the
+ * chunk they were in, removed ones leave their chunk, new ones fill chunks with room and then
+ * new chunks. (connect tears down and re-dials every connection of the provider.)
  */
+import type { ProviderTicker } from './types.js';
 import { WsConnection, type WsConnectionOptions } from './ws-connection.js';
 
 /** Same options as one connection; `tickers` is the provider's whole list. */
 export type WsStreamOptions = WsConnectionOptions;
 
+interface Chunk {
+  tickers: ProviderTicker[];
+  conn: WsConnection;
+}
+
 export class WsStream {
-  private readonly connections: WsConnection[] = [];
+  private chunks: Chunk[] = [];
+  private nextId = 0;
+  private started = false;
 
   constructor(private readonly o: WsStreamOptions) {
-    const per = o.config.maxSubscriptionsPerConnection > 0 ? o.config.maxSubscriptionsPerConnection : o.tickers.length;
-    for (let i = 0; i < o.tickers.length; i += Math.max(1, per)) {
-      const chunk = o.tickers.slice(i, i + Math.max(1, per));
-      this.connections.push(new WsConnection({ ...o, tickers: chunk, log: o.log.child({ conn: this.connections.length }) }));
-    }
+    this.chunks = plan([], o.tickers, this.perConnection()).map((tickers) => this.chunk(tickers));
+  }
+
+  get tickers(): readonly ProviderTicker[] {
+    return this.chunks.flatMap((c) => c.tickers);
   }
 
   /** Number of connections this stream keeps open (one per chunk). */
   get size(): number {
-    return this.connections.length;
+    return this.chunks.length;
   }
 
   start(): void {
-    this.o.metrics.wsConnectionsConfigured.set({ provider: this.o.name }, this.connections.length);
-    for (const c of this.connections) c.start();
+    this.started = true;
+    this.o.metrics.wsConnectionsConfigured.set({ provider: this.o.name }, this.chunks.length);
+    for (const c of this.chunks) c.conn.start();
+  }
+
+  /** Move to a new ticker list; resolves once the connections that changed were replaced. */
+  async update(tickers: readonly ProviderTicker[]): Promise<{ kept: number; replaced: number }> {
+    const old = this.chunks;
+    const layout = plan(old.map((c) => c.tickers), tickers, this.perConnection());
+    const next: Chunk[] = [];
+    const stopping: Promise<void>[] = [];
+    const reused = new Set<Chunk>();
+    for (const [i, list] of layout.entries()) {
+      const prev = old[i];
+      if (prev && sameTickers(prev.tickers, list)) {
+        next.push(prev);
+        reused.add(prev);
+      } else if (list.length > 0) {
+        const c = this.chunk(list);
+        next.push(c);
+        if (this.started) c.conn.start();
+      }
+    }
+    for (const c of old) if (!reused.has(c)) stopping.push(c.conn.stop());
+    this.chunks = next;
+    this.o.metrics.wsConnectionsConfigured.set({ provider: this.o.name }, next.length);
+    await Promise.all(stopping);
+    return { kept: reused.size, replaced: old.length - reused.size };
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.connections.map((c) => c.stop()));
+    await Promise.all(this.chunks.map((c) => c.conn.stop()));
     this.o.metrics.wsConnectionsConfigured.set({ provider: this.o.name }, 0);
   }
+
+  private perConnection(): number {
+    return this.o.config.maxSubscriptionsPerConnection > 0 ? this.o.config.maxSubscriptionsPerConnection : Number.POSITIVE_INFINITY;
+  }
+
+  private chunk(tickers: ProviderTicker[]): Chunk {
+    const conn = new WsConnection({ ...this.o, tickers, log: this.o.log.child({ conn: this.nextId++ }) });
+    return { tickers, conn };
+  }
+}
+
+/**
+ * Lay `tickers` out over connections of at most `per` tickers, keeping every ticker that
+ * stays in the chunk it was in. Returns one list per chunk position (possibly empty).
+ */
+export function plan(previous: ProviderTicker[][], tickers: readonly ProviderTicker[], per: number): ProviderTicker[][] {
+  const wanted = new Map(tickers.map((t) => [t.offChainTicker, t]));
+  const layout = previous.map((chunk) => chunk.filter((t) => wanted.has(t.offChainTicker)).map((t) => wanted.get(t.offChainTicker) as ProviderTicker));
+  const placed = new Set(layout.flat().map((t) => t.offChainTicker));
+  for (const t of tickers) {
+    if (placed.has(t.offChainTicker)) continue;
+    let target = layout.find((c) => c.length < per);
+    if (!target) layout.push((target = []));
+    target.push(t);
+  }
+  return layout;
+}
+
+function sameTickers(a: readonly ProviderTicker[], b: readonly ProviderTicker[]): boolean {
+  return a.length === b.length && a.every((t, i) => t.offChainTicker === b[i]?.offChainTicker && t.metadataJSON === b[i]?.metadataJSON);
 }

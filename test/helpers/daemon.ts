@@ -34,6 +34,8 @@ export interface Daemon {
   readonly apiUrl: string;
   readonly metricsUrl: string;
   readonly child: ChildProcess;
+  /** The market.json the daemon was started with (rewrite it to test hot reload). */
+  readonly marketPath: string;
   stdout(): string;
   stderr(): string;
   /** Resolves with the exit code (or signal name). */
@@ -57,10 +59,11 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 export async function startDaemon(oracle: object, market: object, extraArgs: string[] = []): Promise<Daemon> {
   const port = await freePort();
   const metricsPort = await freePort();
+  const marketPath = tempFile('market.json', market);
   const args = [
     MAIN,
     '--oracle-config', tempFile('oracle.json', oracle),
-    '--market-config-path', tempFile('market.json', market),
+    '--market-config-path', marketPath,
     '--host', '127.0.0.1',
     '--port', String(port),
     '--metrics-prometheus-address', `127.0.0.1:${metricsPort}`,
@@ -76,6 +79,7 @@ export async function startDaemon(oracle: object, market: object, extraArgs: str
     apiUrl: `http://127.0.0.1:${port}`,
     metricsUrl: `http://127.0.0.1:${metricsPort}`,
     child,
+    marketPath,
     stdout: () => out,
     stderr: () => err,
     exited,

@@ -165,4 +165,20 @@ describe('WebSocket driver against a loopback server', () => {
     await s.stop();
     expect(Date.now() - t0).toBeLessThan(1000);
   });
+
+  it('on a ticker change reconnects only the connections whose tickers changed', async () => {
+    const srv = await server();
+    const { stream: s, registry } = stream(srv.url, ['A', 'B', 'C', 'D', 'E'], { maxSubscriptionsPerConnection: 2, maxSubscriptionsPerBatch: 2 });
+    await waitFor(() => srv.conns.length === 3 && srv.conns.every((c) => c.frames.length > 0));
+    const first = srv.conns.find((c) => c.frames[0]?.text === '{"sub":["A","B"]}');
+    const result = await s.update(['A', 'B', 'D', 'E', 'F'].map((t) => ({ offChainTicker: t, metadataJSON: '' })));
+    // [A,B] and [E] keep their connections; [C,D] becomes [D,F] on a new one.
+    expect(result).toEqual({ kept: 2, replaced: 1 });
+    await waitFor(() => srv.conns.length === 4 && (srv.conns[3]?.frames.length ?? 0) > 0);
+    expect(first?.socket.readyState).toBe(WebSocket.OPEN);
+    expect(srv.conns[3]?.frames[0]?.text).toBe('{"sub":["D","F"]}');
+    expect(srv.conns.filter((c) => c.socket.readyState === WebSocket.OPEN)).toHaveLength(3);
+    expect(await sample(registry, 'side_car_web_socket_connections_configured', { provider: 'fakews' })).toBe(3);
+    expect(s.tickers.map((t) => t.offChainTicker).sort()).toEqual(['A', 'B', 'D', 'E', 'F']);
+  });
 });
