@@ -51,12 +51,17 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // A CLI run that should end but serves instead is killed, and shows as a null exit code.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
 /** Start the daemon with an oracle override object and a market map object. */
-export async function startDaemon(oracle: object, market: object, extraArgs: string[] = []): Promise<Daemon> {
+export async function startDaemon(oracle: object, market: object, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
   const port = await freePort();
   const metricsPort = await freePort();
   const marketPath = tempFile('market.json', market);
@@ -69,7 +74,7 @@ export async function startDaemon(oracle: object, market: object, extraArgs: str
     '--metrics-prometheus-address', `127.0.0.1:${metricsPort}`,
     ...extraArgs,
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
