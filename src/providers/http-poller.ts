@@ -9,7 +9,7 @@
  * launches are skipped, so a slow server throttles the loop instead of piling up requests.
  */
 import { Agent, request } from 'undici';
-import type { ApiConfig } from '../config/types.js';
+import type { ApiConfig, Endpoint } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { LogThrottle } from '../log.js';
 import { statusBucket, type Metrics } from '../metrics/metrics.js';
@@ -36,6 +36,7 @@ export class HttpPoller {
   private readonly throttle = new LogThrottle();
   private timer: NodeJS.Timeout | undefined;
   private next = 0;
+  private endpoint = 0;
   private inFlight = new Set<Promise<void>>();
   private stopped = false;
 
@@ -113,14 +114,15 @@ export class HttpPoller {
 
   private async query(tickers: ProviderTicker[]): Promise<ProviderResponse> {
     const { config, exchange, name, metrics } = this.o;
-    const endpoint = config.endpoints[0];
+    const index = this.endpoint % Math.max(1, config.endpoints.length);
+    const endpoint = config.endpoints[index];
     const url = endpoint ? exchange.buildUrl(endpoint.url, tickers) : new Error('no endpoint configured');
     if (url instanceof Error) return failAll(tickers, ErrorCode.UnableToCreateURL, url.message);
     let status: number | undefined;
     try {
       const res = await request(url, {
         method: 'GET',
-        headers: authHeaders(config),
+        headers: authHeaders(endpoint),
         dispatcher: this.agent,
         signal: AbortSignal.timeout(config.timeout),
       });
@@ -128,10 +130,12 @@ export class HttpPoller {
       metrics.apiHttpStatus.inc({ provider: name, status_code: statusBucket(status), status_code_exact: String(status) });
       if (status === 429) {
         await res.body.dump();
+        this.rotate(index);
         return failAll(tickers, ErrorCode.RateLimitExceeded, 'HTTP 429');
       }
       if (status < 200 || status > 299) {
         await res.body.dump();
+        if (status >= 500) this.rotate(index);
         return failAll(tickers, status, `HTTP ${status}`);
       }
       const text = await readBounded(res.body, MAX_BODY_BYTES);
@@ -147,8 +151,21 @@ export class HttpPoller {
       if (status === undefined) {
         metrics.apiHttpStatus.inc({ provider: name, status_code: '5XX', status_code_exact: '500' });
       }
+      this.rotate(index);
       return failAll(tickers, ErrorCode.Unknown, describe(err));
     }
+  }
+
+  /**
+   * Move later requests off an endpoint that timed out, refused, answered 5xx or 429. connect
+   * only ever used endpoints[0]. `failed` is the index the failing request used, so
+   * concurrent failures move on by one endpoint, not several.
+   */
+  private rotate(failed: number): void {
+    const n = this.o.config.endpoints.length;
+    if (n < 2 || this.endpoint % n !== failed || this.stopped) return;
+    this.endpoint = (failed + 1) % n;
+    this.o.log.warn({ endpoint: this.endpoint }, `switching to api endpoint ${this.endpoint} of ${n}`);
   }
 
   private warn(key: string, reason: string): void {
@@ -161,9 +178,9 @@ export function failAll(tickers: readonly ProviderTicker[], code: number, reason
   return { resolved: [], unresolved: tickers.map((t) => ({ ticker: t.offChainTicker, code, reason })) };
 }
 
-/** connect adds the API-key header only when exactly one endpoint is configured. */
-function authHeaders(config: ApiConfig): Record<string, string> {
-  const auth = config.endpoints.length === 1 ? config.endpoints[0]?.authentication : undefined;
+/** The endpoint's own API-key header (connect sent one only when a single endpoint was configured). */
+function authHeaders(endpoint: Endpoint | undefined): Record<string, string> {
+  const auth = endpoint?.authentication;
   return auth && auth.apiKey && auth.apiKeyHeader ? { [auth.apiKeyHeader]: auth.apiKey } : {};
 }
 

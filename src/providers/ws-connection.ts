@@ -12,6 +12,8 @@
  *   maxReadErrorCount (100) instant read errors before closing; the effect is the same, the
  *   counter is honest. maxReadErrorCount = 0 behaves identically.
  * - Frames larger than MAX_WS_MESSAGE_BYTES close the connection (code 1009) and count read_err.
+ * - With several endpoints, a connection that fails or ends within RESET_AFTER_MS moves the
+ *   next dial to the next endpoint, round-robin (connect only ever dials endpoints[0]).
  */
 import WebSocket from 'ws';
 import type { ApiConfig, WebSocketConfig } from '../config/types.js';
@@ -50,6 +52,8 @@ export class WsConnection {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private attempt = 0;
+  /** Index of the endpoint dialled; connect only ever dials endpoints[0]. */
+  private endpoint = 0;
   private readonly throttle = new LogThrottle();
 
   constructor(private readonly o: WsConnectionOptions) {}
@@ -78,6 +82,7 @@ export class WsConnection {
       this.conn('unhealthy');
       if (this.stopped) break;
       if (healthyMs >= RESET_AFTER_MS) this.attempt = 0;
+      this.rotate(healthyMs);
       const delay = backoffDelay(this.attempt++, this.o.config.reconnectionTimeout);
       this.o.log.debug({ delayMs: Math.round(delay) }, 'reconnecting');
       await this.sleep(delay);
@@ -133,9 +138,17 @@ export class WsConnection {
   private async resolveTarget(): Promise<DialTarget> {
     const { exchange, config, api } = this.o;
     if (exchange.preDial) return exchange.preDial({ config, api, post: postJson });
-    const url = config.endpoints[0]?.url;
+    const url = config.endpoints[this.endpoint % Math.max(1, config.endpoints.length)]?.url;
     if (!url) throw new Error('no endpoint configured');
     return { url };
+  }
+
+  /** After a connection that failed or did not stay healthy, move to the next endpoint. */
+  private rotate(healthyMs: number): void {
+    const n = this.o.config.endpoints.length;
+    if (n < 2 || healthyMs >= RESET_AFTER_MS || this.o.exchange.preDial) return;
+    this.endpoint = (this.endpoint + 1) % n;
+    this.o.log.warn({ endpoint: this.endpoint }, `switching to webSocket endpoint ${this.endpoint} of ${n}`);
   }
 
   private dial(url: string): Promise<WebSocket> {

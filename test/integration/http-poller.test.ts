@@ -135,4 +135,20 @@ describe('HTTP poller against a loopback server', () => {
     await waitFor(() => srv.headers.length > 0);
     expect(srv.headers[0]?.['x-api-key']).toBe('k-123');
   });
+
+  it('rotates a failing endpoint out and uses each endpoint with its own key', async () => {
+    const bad = await server((_req, res) => { res.statusCode = 503; res.end('{}'); });
+    const good = await server((_req, res) => res.end('{"A":"3"}'));
+    const auth = (apiKey: string) => ({ apiKey, apiKeyHeader: 'x-api-key' });
+    const { store } = poller(bad.url, ['A'], { endpoints: [{ url: bad.url, authentication: auth('k-bad') }, { url: good.url, authentication: auth('k-good') }] });
+    await waitFor(() => store.get('fake', 'A'));
+    expect(store.get('fake', 'A')?.price).toBe('3');
+    expect(bad.requests.length).toBeGreaterThanOrEqual(1);
+    expect(good.headers[0]?.['x-api-key']).toBe('k-good');
+    expect(bad.headers[0]?.['x-api-key']).toBe('k-bad');
+    // Once on the healthy endpoint it stays there.
+    const before = bad.requests.length;
+    await waitFor(() => good.requests.length >= 4);
+    expect(bad.requests.length).toBe(before);
+  });
 });

@@ -62,6 +62,7 @@ function stream(url: string, tickers: string[], o: Partial<WebSocketConfig> = {}
   const metrics = createMetrics(registry, false);
   const store = new QuoteStore();
   const config = wsDefaults('fakews', url, { postConnectionTimeout: 0, writeInterval: 0, reconnectionTimeout: 200, ...o });
+  if (o.endpoints) config.endpoints = o.endpoints;
   const s = new WsStream({
     name: 'fakews', config, api: undefined, exchange: fakeExchange, metrics, log: silentLog(),
     tickers: tickers.map((t) => ({ offChainTicker: t, metadataJSON: '' })),
@@ -180,5 +181,18 @@ describe('WebSocket driver against a loopback server', () => {
     expect(srv.conns.filter((c) => c.socket.readyState === WebSocket.OPEN)).toHaveLength(3);
     expect(await sample(registry, 'side_car_web_socket_connections_configured', { provider: 'fakews' })).toBe(3);
     expect(s.tickers.map((t) => t.offChainTicker).sort()).toEqual(['A', 'B', 'D', 'E', 'F']);
+  });
+
+  it('fails over to the next endpoint when the first cannot be dialled', async () => {
+    const dead = await server();
+    await cleanups.pop()?.();
+    const srv = await server((c) => c.socket.on('message', () => c.socket.send('{"t":"A","p":"5"}')));
+    const { store, registry } = stream(dead.url, ['A'], {
+      reconnectionTimeout: 100,
+      endpoints: [dead.url, srv.url].map((url) => ({ url, authentication: { apiKey: '', apiKeyHeader: '' } })),
+    });
+    await waitFor(() => store.get('fakews', 'A'));
+    expect(await conn(registry, 'dial_err')).toBeGreaterThanOrEqual(1);
+    expect(srv.conns).toHaveLength(1);
   });
 });
