@@ -13,7 +13,7 @@ export function splitAddress(address: string): { host: string; port: number } | 
 /** Create a server with bounded header and request times that never leaks stack traces. */
 export function createServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>): http.Server {
   const server = http.createServer((req, res) => {
-    Promise.resolve(handler(req, res)).catch(() => {
+    new Promise<void>((resolve) => resolve(handler(req, res))).catch(() => {
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
     });
