@@ -22,12 +22,20 @@ export class TickerIndex {
   }
 }
 
+/**
+ * Plausible price range. No traded pair is quoted above 1e15 or below 1e-18 of its quote
+ * asset; a value outside is a broken feed (a unit mix-up, an overflow), never served.
+ */
+export const MAX_PRICE = 1e15;
+export const MIN_PRICE = 1e-18;
+
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Validate a price at the adapter boundary: a plain decimal string or a finite JSON number,
- * strictly positive. Returns the canonical decimal string, or an Error naming the problem.
- * Connect accepted zero, negative and (via 1/0) infinite prices; we reject them here.
+ * strictly positive and within [MIN_PRICE, MAX_PRICE]. Returns the canonical decimal string,
+ * or an Error naming the problem. Connect accepted zero, negative and (via 1/0) infinite
+ * prices; we reject them here.
  */
 export function toPrice(value: unknown): string | Error {
   let text: string;
@@ -43,5 +51,6 @@ export function toPrice(value: unknown): string | Error {
   const n = Number(text);
   if (!Number.isFinite(n)) return new Error(`price ${text.slice(0, 40)} is out of range`);
   if (n <= 0) return new Error(`price ${text.slice(0, 40)} is not positive`);
+  if (n > MAX_PRICE || n < MIN_PRICE) return new Error(`price ${text.slice(0, 40)} is outside the plausible range [${MIN_PRICE}, ${MAX_PRICE}]`);
   return text.startsWith('+') ? text.slice(1) : text;
 }
