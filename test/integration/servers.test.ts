@@ -81,7 +81,9 @@ describe('server plumbing', () => {
   });
 
   it('bounds the time to send request headers', async () => {
-    const server = createServer((_req, res) => res.end('ok'));
+    const server = createServer((_req, res) => {
+      res.end('ok');
+    });
     expect(server.headersTimeout).toBeLessThanOrEqual(10_000);
     expect(server.requestTimeout).toBeLessThanOrEqual(30_000);
   });
