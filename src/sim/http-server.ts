@@ -1,12 +1,15 @@
 /**
  * Shared HTTP plumbing for the simulated REST exchanges: one loopback server per exchange,
  * request recording, and the HTTP faults (status, slow, malformed, trailing-garbage).
- * `bad-price` and `freeze` act through the ExchangeView.
+ * `bad-price` and `freeze` act through the ExchangeView. `httpListener` is also used by
+ * ws-server.ts for WebSocket exchanges that answer plain HTTP on their port (KuCoin).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TRAILING_GARBAGE, corrupt } from './faults.js';
-import type { ExchangeEnv, HttpReply, HttpSimExchange, RunningExchange } from './types.js';
+import type { ExchangeEnv, ExchangeView, HttpReply, HttpRequest, HttpSimExchange, RunningExchange } from './types.js';
+
+export type HttpHandler = (req: HttpRequest, view: ExchangeView) => HttpReply;
 
 function send(res: http.ServerResponse, status: number, text: string): void {
   if (res.writableEnded || res.destroyed) return;
@@ -14,7 +17,16 @@ function send(res: http.ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-function answer(def: HttpSimExchange, env: ExchangeEnv, req: http.IncomingMessage, res: http.ServerResponse): void {
+/** The request URL, based on the Host header the client used when it is a valid host. */
+function requestUrl(req: http.IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', `http://${req.headers.host ?? 'sim.invalid'}`);
+  } catch {
+    return new URL(req.url ?? '/', 'http://sim.invalid');
+  }
+}
+
+function answer(handle: HttpHandler, env: ExchangeEnv, req: http.IncomingMessage, res: http.ServerResponse): void {
   const fault = env.view.fault();
   if (fault.mode === 'status') {
     if (fault.status === 429) res.setHeader('retry-after', '1');
@@ -23,7 +35,7 @@ function answer(def: HttpSimExchange, env: ExchangeEnv, req: http.IncomingMessag
   }
   let reply: HttpReply;
   try {
-    reply = def.handle({ method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://sim.invalid') }, env.view);
+    reply = handle({ method: req.method ?? 'GET', url: requestUrl(req) }, env.view);
   } catch (err) {
     reply = { status: 500, body: { code: 500, msg: `simulator error: ${String(err)}` } };
   }
@@ -33,6 +45,25 @@ function answer(def: HttpSimExchange, env: ExchangeEnv, req: http.IncomingMessag
   send(res, reply.status, text);
 }
 
+/** A request listener that records, applies the HTTP faults and answers with `handle`.
+ *  Timers of `slow` replies are kept in `pending` so that close() can clear them. */
+export function httpListener(handle: HttpHandler, env: ExchangeEnv, pending: Set<NodeJS.Timeout>): http.RequestListener {
+  return (req, res) => {
+    env.record(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
+    req.resume();
+    const fault = env.view.fault();
+    if (fault.mode !== 'slow') {
+      answer(handle, env, req, res);
+      return;
+    }
+    const timer = setTimeout(() => {
+      pending.delete(timer);
+      answer(handle, env, req, res);
+    }, fault.delayMs);
+    pending.add(timer);
+  };
+}
+
 export async function startHttpExchange(
   def: HttpSimExchange,
   env: ExchangeEnv,
@@ -40,20 +71,7 @@ export async function startHttpExchange(
   port: number,
 ): Promise<RunningExchange> {
   const pending = new Set<NodeJS.Timeout>();
-  const server = http.createServer((req, res) => {
-    env.record(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
-    req.resume();
-    const fault = env.view.fault();
-    if (fault.mode !== 'slow') {
-      answer(def, env, req, res);
-      return;
-    }
-    const timer = setTimeout(() => {
-      pending.delete(timer);
-      answer(def, env, req, res);
-    }, fault.delayMs);
-    pending.add(timer);
-  });
+  const server = http.createServer(httpListener((req, view) => def.handle(req, view), env, pending));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,5 @@
 /**
- * The offline exchange simulator: six exchanges in their real wire formats on loopback,
+ * The offline exchange simulator: every exchange of registry.ts in its real wire format on loopback,
  * each on its own port, quoting from one moving PriceBook, with per-exchange fault
  * injection and an HTTP control API. See registry.ts for the port order, faults.ts for
  * fault semantics and symbols.ts for the price rounding contract.
@@ -22,7 +22,7 @@ export interface SimulatorOptions {
   host?: string;
   /** First exchange port (ports follow registry order); 0 = ephemeral ports for all. */
   basePort?: number;
-  /** Control API port; default basePort + 6 when basePort > 0, else ephemeral. */
+  /** Control API port; default basePort + the number of exchanges when basePort > 0, else ephemeral. */
   controlPort?: number;
   seed?: number;
   stepMs?: number;
@@ -33,7 +33,8 @@ export interface Simulator {
   readonly controlUrl: string;
   /** Provider name → endpoint URL keeping the real path and %s templates. */
   readonly endpoints: Record<string, string>;
-  /** Partial oracle.json pointing every simulated provider's endpoints[0].url here. */
+  /** Partial oracle.json pointing every simulated provider's endpoints[0].url here (for a WS
+   *  exchange with an HTTP side, kucoin_ws, both webSocket and api endpoints). */
   oracleOverride(): object;
   readonly book: PriceBook;
   /** The price this exchange quotes now for its own symbol (as rendered, then parsed), or undefined. */
@@ -132,7 +133,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       const providers: Record<string, object> = {};
       for (const r of running.values()) {
         const endpoint = { endpoints: [{ url: endpoints[r.def.name] }] };
-        providers[r.def.name] = r.def.kind === 'http' ? { api: endpoint } : { webSocket: endpoint };
+        if (r.def.kind === 'http') providers[r.def.name] = { api: endpoint };
+        else if (r.def.apiEndpointPath === undefined) providers[r.def.name] = { webSocket: endpoint };
+        else {
+          const api = { endpoints: [{ url: `http://${urlHost(host)}:${r.port}${r.def.apiEndpointPath}` }] };
+          providers[r.def.name] = { webSocket: endpoint, api };
+        }
       }
       return { providers };
     },

@@ -57,6 +57,10 @@ export interface WsConn {
   readonly id: string;
   /** Send one text frame (the plumbing applies silent/malformed faults). */
   send(text: string): void;
+  /** Send one binary frame (Huobi's gzip frames); same faults, `malformed` cuts the bytes in half. */
+  sendBinary(data: Uint8Array): void;
+  /** Close the connection with a close frame (e.g. Huobi after unanswered pings). */
+  close(code: number, reason: string): void;
 }
 
 export interface WsSession {
@@ -70,6 +74,14 @@ export interface WsSimExchange extends SimExchangeBase {
   readonly kind: 'ws';
   /** The WS path upgrades are accepted on. */
   readonly path: string;
+  /** Optional: refuse an upgrade on `path` with this HTTP status line (e.g. a bad KuCoin token). */
+  admit?(url: URL, view: ExchangeView): string | undefined;
+  /** Optional: plain HTTP requests on the same port (KuCoin's POST /api/v1/bullet-public). The
+   *  HTTP faults (status, slow, malformed, trailing-garbage) apply as for HTTP exchanges, and
+   *  `req.url` carries the Host header the client used. */
+  handleHttp?(req: HttpRequest, view: ExchangeView): HttpReply;
+  /** With handleHttp: the suffix of the `api.endpoints[0].url` that oracleOverride() sets. */
+  readonly apiEndpointPath?: string;
   open(conn: WsConn, view: ExchangeView): WsSession;
 }
 

@@ -2,7 +2,9 @@
  * Shared WebSocket plumbing for the simulated streaming exchanges: one loopback server per
  * exchange, upgrade handling (path check, `reject` → HTTP 503), per-connection sessions,
  * the push timer, inbound recording and the transport faults (`drop`, `silent`,
- * `malformed`). Protocol pings are answered by `ws` itself; no permessage-deflate.
+ * `malformed`, applied to text and binary frames alike). Protocol pings are answered by `ws`
+ * itself; no permessage-deflate. An exchange may refuse upgrades itself (`admit`, KuCoin's
+ * token) and answer plain HTTP on the same port (`handleHttp`, with the HTTP faults).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
 import { corrupt } from './faults.js';
+import { httpListener } from './http-server.js';
 import type { ExchangeEnv, RunningExchange, WsSession, WsSimExchange } from './types.js';
 
 function refuse(socket: Duplex, status: string): void {
@@ -33,10 +36,16 @@ export async function startWsExchange(
 ): Promise<RunningExchange> {
   const sessions = new Map<WebSocket, WsSession>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1 << 20 });
-  const server = http.createServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' });
-    res.end('Upgrade Required\n');
-  });
+  const pending = new Set<NodeJS.Timeout>();
+  const handleHttp = def.handleHttp?.bind(def);
+  const server = http.createServer(
+    handleHttp
+      ? httpListener(handleHttp, env, pending)
+      : (_req, res) => {
+          res.writeHead(426, { 'content-type': 'text/plain' });
+          res.end('Upgrade Required\n');
+        },
+  );
 
   const onConnection = (ws: WebSocket): void => {
     ws.on('error', () => undefined);
@@ -44,12 +53,23 @@ export async function startWsExchange(
       ws.terminate();
       return;
     }
+    const muted = (): boolean => {
+      const mode = env.view.fault().mode;
+      return ws.readyState !== WebSocket.OPEN || mode === 'silent' || mode === 'drop';
+    };
     const conn = {
       id: env.nextConnId(),
       send: (text: string): void => {
-        const mode = env.view.fault().mode;
-        if (ws.readyState !== WebSocket.OPEN || mode === 'silent' || mode === 'drop') return;
-        ws.send(mode === 'malformed' ? corrupt(text) : text);
+        if (muted()) return;
+        ws.send(env.view.fault().mode === 'malformed' ? corrupt(text) : text);
+      },
+      sendBinary: (data: Uint8Array): void => {
+        if (muted()) return;
+        const bytes = env.view.fault().mode === 'malformed' ? data.subarray(0, Math.max(1, data.length >> 1)) : data;
+        ws.send(bytes, { binary: true });
+      },
+      close: (code: number, reason: string): void => {
+        if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);
       },
     };
     const session = def.open(conn, env.view);
@@ -70,9 +90,14 @@ export async function startWsExchange(
       refuse(socket, '503 Service Unavailable');
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://sim.invalid').pathname;
-    if (path !== def.path) {
+    const url = new URL(req.url ?? '/', 'http://sim.invalid');
+    if (url.pathname !== def.path) {
       refuse(socket, '404 Not Found');
+      return;
+    }
+    const refusal = def.admit?.(url, env.view);
+    if (refusal !== undefined) {
+      refuse(socket, refusal);
       return;
     }
     wss.handleUpgrade(req, socket, head, onConnection);
@@ -110,6 +135,8 @@ export async function startWsExchange(
     },
     close: async () => {
       clearInterval(timer);
+      for (const t of pending) clearTimeout(t);
+      pending.clear();
       terminateAll();
       for (const ws of wss.clients) ws.terminate();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
