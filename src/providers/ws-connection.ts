@@ -137,7 +137,9 @@ export class WsConnection {
 
   private async resolveTarget(): Promise<DialTarget> {
     const { exchange, config, api } = this.o;
-    if (exchange.preDial) return exchange.preDial({ config, api, post: postJson });
+    // The token call (KuCoin) uses the api block's timeout, 5 s by default.
+    const post = (url: string, headers: Record<string, string>) => postJson(url, headers, api?.timeout || 10_000);
+    if (exchange.preDial) return exchange.preDial({ config, api, post });
     const url = config.endpoints[this.endpoint % Math.max(1, config.endpoints.length)]?.url;
     if (!url) throw new Error('no endpoint configured');
     return { url };

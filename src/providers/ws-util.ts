@@ -13,9 +13,9 @@ export function backoffDelay(attempt: number, capMs: number, random: () => numbe
   return d / 2 + (random() * d) / 2;
 }
 
-/** POST with no body, returning the decoded JSON body (undefined when it is not JSON). */
-export async function postJson(url: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
-  const res = await request(url, { method: 'POST', headers, signal: AbortSignal.timeout(10_000) });
+/** POST with no body within `timeoutMs`, returning the decoded JSON body (undefined when not JSON). */
+export async function postJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+  const res = await request(url, { method: 'POST', headers, signal: AbortSignal.timeout(timeoutMs) });
   const text = await res.body.text();
   let body: unknown;
   try {

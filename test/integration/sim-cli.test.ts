@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_EXCHANGES } from '../../src/sim/registry.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let out: string;
@@ -49,13 +50,15 @@ afterAll(() => {
 describe('sim CLI', () => {
   it('listens on --base-port in registry order, prints one JSON line and exits 0 on SIGTERM', async () => {
     let base = 30_000 + Math.floor(Math.random() * 20_000);
-    while (!(await portsFree(base, 7))) base += 7;
+    const count = SIM_EXCHANGES.length + 1;
+    while (!(await portsFree(base, count))) base += count;
     const child = spawn(process.execPath, [mainJs, '--base-port', String(base), '--seed', '3'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     const line = await new Promise<string>((done) => createInterface({ input: child.stdout }).once('line', done));
     const printed = JSON.parse(line) as { controlUrl: string; endpoints: Record<string, string> };
-    expect(printed.controlUrl).toBe(`http://127.0.0.1:${base + 6}`);
-    expect(printed.endpoints).toEqual({
+    expect(printed.controlUrl).toBe(`http://127.0.0.1:${base + SIM_EXCHANGES.length}`);
+    expect(Object.keys(printed.endpoints)).toEqual(SIM_EXCHANGES.map((x) => x.name));
+    expect(printed.endpoints).toMatchObject({
       binance_api: `http://127.0.0.1:${base}/api/v3/ticker/price?symbols=%s%s%s`,
       kraken_api: `http://127.0.0.1:${base + 1}/0/public/Ticker?pair=%s`,
       coinbase_api: `http://127.0.0.1:${base + 2}/v2/prices/%s/spot`,

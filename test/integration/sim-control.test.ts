@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/index.js';
+import { SIM_EXCHANGES, startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/index.js';
 
 let sim: Simulator;
@@ -26,7 +26,7 @@ describe('control API', () => {
   it('GET /health lists the exchanges', async () => {
     expect(await call('/health')).toEqual({
       status: 200,
-      json: { status: 'ok', exchanges: ['binance_api', 'kraken_api', 'coinbase_api', 'binance_ws', 'coinbase_ws', 'okx_ws'] },
+      json: { status: 'ok', exchanges: SIM_EXCHANGES.map((x) => x.name) },
     });
   });
 

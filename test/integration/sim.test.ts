@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/index.js';
+import { SIM_EXCHANGES, startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/index.js';
 
 let sim: Simulator;
@@ -38,12 +38,19 @@ describe('addressing', () => {
     expect(e['coinbase_ws']).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     expect(e['okx_ws']).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/v5\/public$/);
     const ports = Object.values(e).map((u) => new URL(u).port);
-    expect(new Set(ports).size).toBe(6);
+    expect(new Set(ports).size).toBe(SIM_EXCHANGES.length);
+    expect(Object.keys(e)).toEqual(SIM_EXCHANGES.map((x) => x.name));
     expect(sim.controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('builds an oracle.json override for every provider', () => {
-    expect(sim.oracleOverride()).toEqual({
+    const override = sim.oracleOverride() as { providers: Record<string, unknown> };
+    expect(Object.keys(override.providers)).toEqual(SIM_EXCHANGES.map((x) => x.name));
+    expect(override.providers['kucoin_ws']).toEqual({
+      webSocket: { endpoints: [{ url: sim.endpoints['kucoin_ws'] }] },
+      api: { endpoints: [{ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) }] },
+    });
+    expect(override).toMatchObject({
       providers: {
         binance_api: { api: { endpoints: [{ url: sim.endpoints['binance_api'] }] } },
         kraken_api: { api: { endpoints: [{ url: sim.endpoints['kraken_api'] }] } },
