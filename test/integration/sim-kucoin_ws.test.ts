@@ -47,7 +47,7 @@ const preDial = () =>
   adapter.preDial({
     config: adapter.defaults.webSocket,
     api: { ...adapter.defaults.api, endpoints: [{ url: api, authentication: { apiKey: '', apiKeyHeader: '' } }] },
-    post: postJson,
+    post: (url, headers) => postJson(url, headers, 5000),
   });
 const topic = (symbol: string) => (f: Obj) => f['type'] === 'message' && f['topic'] === `/market/ticker:${symbol}`;
 
