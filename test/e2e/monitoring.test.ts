@@ -53,6 +53,11 @@ beforeAll(async () => {
   sim = await startSimulator({ seed: 5 });
   const override = sim.oracleOverride() as { providers: Record<string, { webSocket?: object }> };
   for (const p of Object.values(override.providers)) if (p.webSocket) Object.assign(p.webSocket, { reconnectionTimeout: '1s', readTimeout: '3s' });
+  // The staleness threshold is cut to 3 s below, so the slow aggregator APIs (20 s) poll faster.
+  for (const name of ['coingecko_api', 'gecko_terminal_api', 'coinmarketcap_api']) {
+    const api = (override.providers[name] as { api?: object } | undefined)?.api;
+    if (api) Object.assign(api, { interval: '1s' });
+  }
   daemon = await startDaemon(override, market);
   await waitFor(async () => (await served()) === MARKETS, 20_000);
   const dir = mkdtempSync(join(tmpdir(), 'oracle-sidecar-rules-'));

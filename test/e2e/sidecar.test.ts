@@ -154,7 +154,7 @@ describe('metrics in a real scrape', () => {
     expect(has('side_car_provider_status_responses', { provider: 'kraken_api', status: 'success', code: '0', type: 'api' }), 'side_car_provider_status_responses').toBe(true);
     expect(has('side_car_provider_last_updated_id', { provider: 'okx_ws', id: 'btc-usdt', type: 'websockets' }), 'side_car_provider_last_updated_id').toBe(true);
     expect(has('side_car_api_http_status_code', { provider: 'coinbase_api', status_code: '2XX', status_code_exact: '200' }), 'side_car_api_http_status_code').toBe(true);
-    expect(has('side_car_api_response_internal_status', { provider: 'binance_api', id: 'btcusdt', internal_status: 'success' }), 'side_car_api_response_internal_status').toBe(true);
+    expect(has('side_car_api_response_internal_status', { provider: 'binance_api', id: 'ethusdt', internal_status: 'success' }), 'side_car_api_response_internal_status').toBe(true);
     expect(has('side_car_api_response_latency_bucket', { provider: 'kraken_api', endpoint: 'redacted_url', le: '50' }), 'side_car_api_response_latency_bucket').toBe(true);
     for (const status of ['dial_success', 'write_success', 'healthy', 'read_success']) {
       expect(has('side_car_web_socket_connection_status', { provider: 'okx_ws', status }), status).toBe(true);

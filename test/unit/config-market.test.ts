@@ -169,15 +169,15 @@ describe('crossCheck', () => {
     const map = parseMarketMap({ markets: {
       'BTC/USD': market('BTC', 'USD', { min_provider_count: 1 }, [
         { name: 'coinbase_ws', off_chain_ticker: 'BTC-USD' },
-        { name: 'kucoin_ws', off_chain_ticker: 'BTC-USDT' },
+        { name: 'nowhere_ws', off_chain_ticker: 'BTC-USDT' },
         { name: 'okx_ws', off_chain_ticker: 'BTC-USDT' },
       ]),
       'ETH/USD': market('ETH', 'USD', { enabled: false }, [{ name: 'nowhere_api', off_chain_ticker: 'E' }]),
     } }, SRC);
     expect(crossCheck(disabledOracle, map)).toEqual([
-      `${M}.provider_configs[1]: provider "kucoin_ws" is not configured in the oracle config`,
+      `${M}.provider_configs[1]: provider "nowhere_ws" is not configured in the oracle config`,
       `${M}.provider_configs[2]: provider "okx_ws" has neither api nor webSocket enabled`,
     ]);
-    expect(crossCheck(oracle, map)).toEqual([`${M}.provider_configs[1]: provider "kucoin_ws" is not configured in the oracle config`]);
+    expect(crossCheck(oracle, map)).toEqual([`${M}.provider_configs[1]: provider "nowhere_ws" is not configured in the oracle config`]);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exchanges } from '../../src/providers/exchanges/index.js';
 import { describe, it, expect } from 'vitest';
 import { parseDurationMs } from '../../src/config/duration.js';
 import { ConfigError } from '../../src/config/errors.js';
@@ -62,7 +63,8 @@ describe('built-in defaults', () => {
   });
 
   it('has one price_provider entry per registry exchange', () => {
-    expect(Object.keys(c.providers).sort()).toEqual(['binance_api', 'binance_ws', 'coinbase_api', 'coinbase_ws', 'kraken_api', 'okx_ws']);
+    expect(Object.keys(c.providers).sort()).toEqual(Object.keys(exchanges).sort());
+    expect(Object.keys(c.providers)).toHaveLength(20);
     for (const [name, p] of Object.entries(c.providers)) {
       expect(p.name).toBe(name);
       expect(p.type).toBe('price_provider');

@@ -42,6 +42,8 @@ const CATALOGUE: Record<string, { type: 'counter' | 'gauge' | 'histogram'; label
   side_car_tick_duration_seconds: { type: 'histogram', labels: [] },
   side_car_market_price_served: { type: 'gauge', labels: ['id'] },
   side_car_market_min_provider_count: { type: 'gauge', labels: ['id'] },
+  side_car_config_last_reload_successful: { type: 'gauge', labels: [] },
+  side_car_config_last_reload_success_timestamp_seconds: { type: 'gauge', labels: [] },
   side_car_provider_price_age_seconds: { type: 'gauge', labels: ['provider', 'id'] },
   side_car_provider_price_deviation_ratio: { type: 'gauge', labels: ['provider', 'id'] },
   side_car_web_socket_connections: { type: 'gauge', labels: ['provider'] },
