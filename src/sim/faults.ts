@@ -15,7 +15,15 @@
  * | drop             | –                                       | terminate every socket (no close frame, client sees 1006), and every new one right after the upgrade |
  * | reject           | –                                       | refuse upgrades with HTTP 503               |
  * | error-ack        | –                                       | subscriptions refused in the exchange's error format |
- * | sequence-back    | –                                       | coinbase_ws: each message carries a sequence one below the highest already sent |
+ * | sequence-back    | –                                       | coinbase_ws, kucoin_ws: each message carries a sequence below the highest already sent |
+ * | refuse           | the port stops listening (ECONNREFUSED); open connections are cut; it listens again when cleared | same |
+ * | price            | price field is `value` verbatim ("NaN", "Infinity", "0", "-1", "1e300") | same |
+ * | wrong-types      | the JSON body's top level swaps type (array ↔ object) | same, for every JSON frame |
+ * | unknown-symbol   | no symbol resolves: the exchange answers its unknown-symbol error | subscriptions refused as unknown; nothing pushed |
+ * | oversized        | –                                       | every push also sends a 5 MiB frame          |
+ * | flood            | –                                       | every push is repeated `factor` times (default 200) |
+ * error-ack and unknown-symbol act on new subscriptions; to meet them with an open connection,
+ * cut it first (drop), then switch the fault.
  */
 
 export type Fault =
@@ -30,7 +38,13 @@ export type Fault =
   | { mode: 'drop' }
   | { mode: 'reject' }
   | { mode: 'error-ack' }
-  | { mode: 'sequence-back' };
+  | { mode: 'sequence-back' }
+  | { mode: 'refuse' }
+  | { mode: 'price'; value: string }
+  | { mode: 'wrong-types' }
+  | { mode: 'unknown-symbol' }
+  | { mode: 'oversized' }
+  | { mode: 'flood'; factor?: number };
 
 export type FaultMode = Fault['mode'];
 
@@ -47,7 +61,30 @@ export const FAULT_MODES: readonly FaultMode[] = [
   'reject',
   'error-ack',
   'sequence-back',
+  'refuse',
+  'price',
+  'wrong-types',
+  'unknown-symbol',
+  'oversized',
+  'flood',
 ];
+
+/** Size of the frame `oversized` sends: above the side-car's 4 MiB limit. */
+export const OVERSIZED_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_FLOOD_FACTOR = 200;
+
+/** `wrong-types`: swap the top-level JSON type (array ↔ object); other text is unchanged. */
+export function swapTypes(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (Array.isArray(value)) return JSON.stringify({ data: value });
+  if (typeof value === 'object' && value !== null) return JSON.stringify([value]);
+  return text;
+}
 
 export const NO_FAULT: Fault = { mode: 'none' };
 
@@ -88,6 +125,20 @@ export function parseFault(input: unknown): ParsedFault {
       return { ok: false, field: 'fault.delayMs', error: 'fault.delayMs must be a number of ms in 0-600000' };
     }
     return { ok: true, fault: { mode, delayMs } };
+  }
+  if (mode === 'price') {
+    const value = input['value'];
+    if (typeof value !== 'string' || value.length > 64) {
+      return { ok: false, field: 'fault.value', error: 'fault.value must be the price text to send, at most 64 characters' };
+    }
+    return { ok: true, fault: { mode, value } };
+  }
+  if (mode === 'flood') {
+    const factor = input['factor'] ?? DEFAULT_FLOOD_FACTOR;
+    if (typeof factor !== 'number' || !Number.isInteger(factor) || factor < 1 || factor > 10_000) {
+      return { ok: false, field: 'fault.factor', error: 'fault.factor must be an integer 1-10000' };
+    }
+    return { ok: true, fault: { mode, factor } };
   }
   return { ok: true, fault: { mode } as Fault };
 }

@@ -84,7 +84,7 @@ export const krakenApi = {
     const asked = raw === null || raw === '' ? PAIRS.map((k) => k.key) : raw.split(',');
     const result: Record<string, object> = {};
     for (const symbol of asked) {
-      const entry = lookup(symbol.trim());
+      const entry = view.resolve(symbol.trim()) ? lookup(symbol.trim()) : undefined;
       const body = entry && ticker(entry, view);
       if (entry === undefined || body === undefined) {
         return { status: 200, body: { error: ['EQuery:Unknown asset pair'] } };

@@ -1,12 +1,14 @@
 /**
  * Shared HTTP plumbing for the simulated REST exchanges: one loopback server per exchange,
- * request recording, and the HTTP faults (status, slow, malformed, trailing-garbage).
+ * request recording, and the HTTP faults (status, slow, malformed, trailing-garbage,
+ * wrong-types, refuse).
  * `bad-price` and `freeze` act through the ExchangeView. `httpListener` is also used by
  * ws-server.ts for WebSocket exchanges that answer plain HTTP on their port (KuCoin).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TRAILING_GARBAGE, corrupt } from './faults.js';
+import { TRAILING_GARBAGE, corrupt, swapTypes } from './faults.js';
+import { refuseHandler } from './refuse.js';
 import type { ExchangeEnv, ExchangeView, HttpReply, HttpRequest, HttpSimExchange, RunningExchange } from './types.js';
 
 export type HttpHandler = (req: HttpRequest, view: ExchangeView) => HttpReply;
@@ -40,6 +42,7 @@ function answer(handle: HttpHandler, env: ExchangeEnv, req: http.IncomingMessage
     reply = { status: 500, body: { code: 500, msg: `simulator error: ${String(err)}` } };
   }
   let text = JSON.stringify(reply.body);
+  if (fault.mode === 'wrong-types') text = swapTypes(text);
   if (fault.mode === 'malformed') text = corrupt(text);
   if (fault.mode === 'trailing-garbage') text += TRAILING_GARBAGE;
   send(res, reply.status, text);
@@ -80,11 +83,12 @@ export async function startHttpExchange(
       resolve();
     });
   });
+  const boundPort = (server.address() as AddressInfo).port;
   return {
     def,
-    port: (server.address() as AddressInfo).port,
+    port: boundPort,
     connections: () => 0,
-    onFault: () => undefined,
+    onFault: refuseHandler(server, host, () => boundPort, () => undefined),
     close: async () => {
       for (const timer of pending) clearTimeout(timer);
       pending.clear();

@@ -69,13 +69,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const viewOf = (def: SimExchange): ExchangeView => ({
     name: def.name,
-    resolve: (symbol) => def.resolve(symbol, (asset) => book.has(asset)),
+    resolve: (symbol) => ((faults.get(def.name) ?? NO_FAULT).mode === 'unknown-symbol' ? undefined : def.resolve(symbol, (asset) => book.has(asset))),
     symbols: () => def.symbols(book.assets()),
     price: (pair) => book.price(def.name, pair.base, pair.quote),
     priceField: (pair) => {
       const price = book.price(def.name, pair.base, pair.quote);
       if (price === undefined) return undefined;
-      return (faults.get(def.name) ?? NO_FAULT).mode === 'bad-price' ? BAD_PRICE : def.render(price);
+      const fault = faults.get(def.name) ?? NO_FAULT;
+      if (fault.mode === 'price') return fault.value;
+      return fault.mode === 'bad-price' ? BAD_PRICE : def.render(price);
     },
     render: (value) => def.render(value),
     fault: () => faults.get(def.name) ?? NO_FAULT,

@@ -11,8 +11,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
-import { corrupt } from './faults.js';
+import { DEFAULT_FLOOD_FACTOR, OVERSIZED_BYTES, corrupt, swapTypes } from './faults.js';
 import { httpListener } from './http-server.js';
+import { refuseHandler } from './refuse.js';
 import type { ExchangeEnv, RunningExchange, WsSession, WsSimExchange } from './types.js';
 
 function refuse(socket: Duplex, status: string): void {
@@ -61,7 +62,8 @@ export async function startWsExchange(
       id: env.nextConnId(),
       send: (text: string): void => {
         if (muted()) return;
-        ws.send(env.view.fault().mode === 'malformed' ? corrupt(text) : text);
+        const mode = env.view.fault().mode;
+        ws.send(mode === 'malformed' ? corrupt(text) : mode === 'wrong-types' ? swapTypes(text) : text);
       },
       sendBinary: (data: Uint8Array): void => {
         if (muted()) return;
@@ -104,11 +106,14 @@ export async function startWsExchange(
   });
 
   const timer = setInterval(() => {
-    const mode = env.view.fault().mode;
-    if (mode === 'silent' || mode === 'drop') return;
+    const fault = env.view.fault();
+    if (fault.mode === 'silent' || fault.mode === 'drop') return;
     const now = env.view.now();
+    const repeat = fault.mode === 'flood' ? (fault.factor ?? DEFAULT_FLOOD_FACTOR) : 1;
     for (const [ws, session] of sessions) {
-      if (ws.readyState === WebSocket.OPEN) session.push(now);
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      if (fault.mode === 'oversized') ws.send('x'.repeat(OVERSIZED_BYTES));
+      for (let i = 0; i < repeat && ws.readyState === WebSocket.OPEN; i++) session.push(now);
     }
   }, env.pushIntervalMs);
   timer.unref();
@@ -126,12 +131,15 @@ export async function startWsExchange(
     sessions.clear();
   };
 
+  const boundPort = (server.address() as AddressInfo).port;
+  const refuseOnFault = refuseHandler(server, host, () => boundPort, terminateAll);
   return {
     def,
-    port: (server.address() as AddressInfo).port,
+    port: boundPort,
     connections: () => [...sessions.keys()].filter((ws) => ws.readyState === WebSocket.OPEN).length,
     onFault: (fault) => {
       if (fault.mode === 'drop') terminateAll();
+      refuseOnFault(fault);
     },
     close: async () => {
       clearInterval(timer);
