@@ -16,6 +16,7 @@ ENV NODE_ENV=production
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
+COPY proto ./proto
 COPY oracle.json market.json ./
 USER node
 EXPOSE 8080 8002
