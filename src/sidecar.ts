@@ -9,6 +9,7 @@ import type { MarketMap, OracleConfig } from './config/types.js';
 import type { Logger } from './log.js';
 import { createMetrics, type FeedAge, type Metrics } from './metrics/metrics.js';
 import { Aggregator, EMPTY_SNAPSHOT, type Snapshot } from './oracle/aggregator.js';
+import { every } from './oracle/schedule.js';
 import { QuoteStore } from './oracle/store.js';
 import { ProviderManager, providerTickers } from './providers/manager.js';
 import type { ProviderTicker } from './providers/types.js';
@@ -81,7 +82,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
 
   const tickLog = log.child({ module: 'oracle' });
   let lastMissing = '';
-  const timer = setInterval(() => {
+  const stopTicks = every(oracle.updateInterval, () => {
     try {
       snapshot = aggregator.tick();
       const missing = snapshot.missing.join(',');
@@ -92,7 +93,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     } catch (err) {
       tickLog.error({ err: String(err) }, 'aggregation tick failed');
     }
-  }, oracle.updateInterval);
+  });
 
   let reloading: Promise<unknown> = Promise.resolve();
   const reload = async (load: () => MarketMap): Promise<ReloadResult> => {
@@ -126,7 +127,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     registry,
     snapshot: () => snapshot,
     async stop() {
-      clearInterval(timer);
+      stopTicks();
       await Promise.all([providers.stop(), ...servers.map(close)]);
     },
   };
