@@ -2,13 +2,23 @@
  * oracle-sidecar CLI: `oracle-sidecar [flags]` runs the daemon; `oracle-sidecar version`
  * prints the version; `--help` lists the flags. Start-up errors exit non-zero (connect
  * exits 0 on them, which hides a broken deployment from the orchestrator).
+ *
+ * The market map: `--market-config-path` (hot-reloaded on change and SIGHUP) or, without
+ * it, an empty map until the chain node answers. Either way the `marketmap_api` provider
+ * polls the node, and a valid chain map that differs from the served one replaces it
+ * (connect oracle/market_mapper.go); SIGHUP without a file polls the node at once.
  */
 import { parseCli, helpText } from './config/cli.js';
 import { ConfigError } from './config/errors.js';
 import { crossCheck, loadMarketMap } from './config/market-map.js';
+import { MARKET_MAP_PROVIDER } from './config/defaults.js';
 import { loadOracleConfig } from './config/oracle-config.js';
-import { createLogger } from './log.js';
-import { startSidecar } from './sidecar.js';
+import type { MarketMap, OracleConfig } from './config/types.js';
+import { createLogger, type Logger } from './log.js';
+import type { Metrics } from './metrics/metrics.js';
+import { applyMarketMapEndpoint } from './providers/marketmap/endpoint.js';
+import { MarketMapPoller } from './providers/marketmap/poller.js';
+import { startSidecar, type Sidecar } from './sidecar.js';
 import { VERSION } from './version.js';
 import { watchFile } from './watch.js';
 
@@ -33,12 +43,13 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const problems: string[] = [];
   try {
     oracle = loadOracleConfig({ path: cli.oracleConfigPath, env, flags: cli.overrides, warn: (msg) => log.warn(msg) });
+    problems.push(...applyMarketMapEndpoint(oracle, cli.marketMapEndpoint));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);
   }
   try {
-    marketMap = loadMarketMap(cli.marketConfigPath ?? '');
+    marketMap = cli.marketConfigPath ? loadMarketMap(cli.marketConfigPath) : { markets: {} };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);
@@ -54,16 +65,20 @@ export async function main(argv: string[], env: Record<string, string | undefine
     log.flush();
     return 1;
   }
-  log.info({ version: VERSION, markets: Object.keys(marketMap.markets).length }, 'oracle side-car started');
-  const marketPath = cli.marketConfigPath ?? '';
+  const source = cli.marketConfigPath ? `file ${cli.marketConfigPath}` : 'chain node';
+  log.info({ version: VERSION, markets: Object.keys(marketMap.markets).length, market_map: source }, 'oracle side-car started');
+  const maps = new ServedMap(sidecar, marketMap);
+  const poller = startPoller(oracle, maps, sidecar.metrics, log, cli.updateMarketConfigPath);
+  const marketPath = cli.marketConfigPath;
   const reload = (trigger: string) => {
-    void sidecar.reloadMarketMap(() => {
+    if (!marketPath) return void poller?.poll();
+    void maps.apply(() => {
       const map = loadMarketMap(marketPath);
       for (const warning of crossCheck(oracle, map)) log.warn(warning);
       return map;
-    }).then((r) => log.debug({ trigger, applied: r.applied }, 'market map reload finished'));
+    }).then((applied) => log.debug({ trigger, applied }, 'market map reload finished'));
   };
-  const stopWatching = watchFile(marketPath, () => reload('file change'));
+  const stopWatching = marketPath ? watchFile(marketPath, () => reload('file change')) : () => undefined;
   const onHup = () => reload('SIGHUP');
   process.on('SIGHUP', onHup);
   return new Promise<number>((resolve) => {
@@ -73,7 +88,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
       process.off('SIGHUP', onHup);
       const force = setTimeout(() => resolve(0), 2500);
       force.unref();
-      void sidecar.stop().finally(() => {
+      const stopAll = async () => {
+        await poller?.stop(); // first, so that no chain map is applied to a stopping side-car
+        await sidecar.stop();
+      };
+      void stopAll().finally(() => {
         clearTimeout(force);
         log.flush();
         resolve(0);
@@ -82,6 +101,41 @@ export async function main(argv: string[], env: Record<string, string | undefine
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
+}
+
+/** The map being served, tracked across file reloads and chain updates. */
+class ServedMap {
+  constructor(private readonly sidecar: Sidecar, private map: MarketMap) {}
+
+  current(): MarketMap {
+    return this.map;
+  }
+
+  /** Applies the map `load` returns (a throwing `load` changes nothing); true when applied. */
+  async apply(load: () => MarketMap): Promise<boolean> {
+    const r = await this.sidecar.reloadMarketMap(() => {
+      const next = load();
+      this.map = next;
+      return next;
+    });
+    return r.applied;
+  }
+}
+
+/** The marketmap_api poller, started; undefined when the provider is not configured. */
+function startPoller(oracle: OracleConfig, maps: ServedMap, metrics: Metrics, log: Logger, writePath: string | undefined): MarketMapPoller | undefined {
+  const provider = oracle.providers[MARKET_MAP_PROVIDER];
+  if (!provider?.api.enabled) return undefined;
+  const poller = new MarketMapPoller({
+    config: provider.api,
+    metrics,
+    log: log.child({ provider: MARKET_MAP_PROVIDER }),
+    current: () => maps.current(),
+    apply: (map) => maps.apply(() => map),
+    writePath,
+  });
+  poller.start();
+  return poller;
 }
 
 function configFailure(err: unknown): number {

@@ -13,7 +13,10 @@ import { every } from './oracle/schedule.js';
 import { QuoteStore } from './oracle/store.js';
 import { ProviderManager, providerTickers } from './providers/manager.js';
 import type { ProviderTicker } from './providers/types.js';
+import { startGrpcServer, type OracleState } from './server/grpc-server.js';
+import { liveness, readiness, type LoopState } from './server/health.js';
 import { close, listen, splitAddress } from './server/http-util.js';
+import { listenShared, type SharedListener } from './server/listener.js';
 import { createMetricsServer } from './server/metrics-server.js';
 import { createPriceApi } from './server/price-api.js';
 
@@ -61,19 +64,27 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   metrics.configReloadSuccessful.set(1);
   metrics.configReloadTimestamp.set(startedAt / 1000);
 
-  const api = createPriceApi({ snapshot: () => snapshot, marketMap: () => marketMap, version: o.version });
-  servers.push(api);
-  const apiPort = await listen(api, oracle.host, Number(oracle.port));
-  log.info({ address: `${oracle.host}:${apiPort}` }, 'price API listening');
+  let stopping = false;
+  const loop = (): LoopState => ({ startedAt, updateIntervalMs: oracle.updateInterval, snapshot });
+  const source = { snapshot: () => snapshot, marketMap: () => marketMap, version: o.version };
+  const priceServer = await startPriceServer(oracle, {
+    ...source,
+    alive: () => !stopping && liveness(loop(), Date.now()).status === 'ok',
+    ready: () => !stopping && readiness(loop(), Date.now()).status === 'ok',
+  });
+  const apiPort = priceServer.port;
+  log.info({ address: `${oracle.host}:${apiPort}` }, 'price API listening (REST and gRPC)');
 
   let metricsPort: number | undefined;
   if (oracle.metrics.enabled) {
     const addr = splitAddress(oracle.metrics.prometheusServerAddress);
     if (addr instanceof Error) throw addr;
-    const loop = () => ({ startedAt, updateIntervalMs: oracle.updateInterval, snapshot });
     const server = createMetricsServer(registry, metrics, loop);
     servers.push(server);
-    metricsPort = await listen(server, addr.host, addr.port);
+    metricsPort = await listen(server, addr.host, addr.port).catch(async (err: unknown) => {
+      await priceServer.close();
+      throw err;
+    });
     log.info({ address: `${addr.host}:${metricsPort}` }, 'metrics server listening');
   }
 
@@ -127,10 +138,22 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     registry,
     snapshot: () => snapshot,
     async stop() {
+      stopping = true;
       stopTicks();
-      await Promise.all([providers.stop(), ...servers.map(close)]);
+      await Promise.all([providers.stop(), priceServer.close(), ...servers.map(close)]);
     },
   };
+}
+
+/** REST (HTTP/1.1) and gRPC (HTTP/2) on the one price API port; nothing is left open on failure. */
+async function startPriceServer(oracle: OracleConfig, state: OracleState): Promise<SharedListener> {
+  const grpcServer = await startGrpcServer(state);
+  try {
+    return await listenShared({ host: oracle.host, port: Number(oracle.port), http: createPriceApi(state), h2: grpcServer });
+  } catch (err) {
+    await grpcServer.close(0);
+    throw err;
+  }
 }
 
 /** Every feed the market map asks for, with its age (since start-up when it never delivered). */

@@ -3,6 +3,9 @@
  * operators (cmd/connect/main.go), pflag style: `--flag value`, `--flag=value`, boolean
  * flags bare or `--flag=true|false`. Only flags actually given become overrides, so they
  * take precedence over env and file exactly when set (viper's "changed flag" rule).
+ * The market map comes from `--market-config-path` (a file) or, without it, from the chain
+ * node (`--market-map-endpoint`, `--update-market-config-path`); as in connect the file flag
+ * is mutually exclusive with both.
  */
 import { parseBool } from './coerce.js';
 import { ConfigError } from './errors.js';
@@ -21,13 +24,17 @@ export interface CliResult {
   command: 'run' | 'version' | 'help';
   oracleConfigPath?: string;
   marketConfigPath?: string;
+  /** `--market-map-endpoint HOST:PORT`: replaces the marketmap_api endpoints. */
+  marketMapEndpoint?: string;
+  /** `--update-market-config-path PATH`: write the market map here whenever it changes. */
+  updateMarketConfigPath?: string;
   logLevel: string;
   overrides: CliOverrides;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'dpanic', 'panic', 'fatal'];
 
-type Target = 'oracleConfigPath' | 'marketConfigPath' | 'logLevel' | keyof CliOverrides;
+type Target = 'oracleConfigPath' | 'marketConfigPath' | 'marketMapEndpoint' | 'updateMarketConfigPath' | 'logLevel' | keyof CliOverrides;
 
 interface FlagSpec {
   readonly name: string;
@@ -39,7 +46,9 @@ interface FlagSpec {
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'oracle-config', target: 'oracleConfigPath', def: '""', help: 'oracle.json path: a partial override of the built-in provider and server defaults' },
-  { name: 'market-config-path', target: 'marketConfigPath', def: '""', help: 'market.json path: the market map to serve (required)' },
+  { name: 'market-config-path', target: 'marketConfigPath', def: '""', help: 'market.json path: serve this market map (hot-reloaded); without it the map comes from the chain node' },
+  { name: 'market-map-endpoint', target: 'marketMapEndpoint', def: '""', help: 'chain node gRPC address HOST:PORT to read the market map from (replaces providers.marketmap_api endpoints; built-in localhost:9090)' },
+  { name: 'update-market-config-path', target: 'updateMarketConfigPath', def: '""', help: 'write the market map read from the chain node to this file whenever it changes' },
   { name: 'log-std-out-level', target: 'logLevel', def: 'info', help: `stdout log level: ${LOG_LEVELS.join(', ')}` },
   { name: 'host', target: 'host', def: '0.0.0.0', help: 'price API listen host (oracle.json "host")' },
   { name: 'port', target: 'port', def: '8080', help: 'price API listen port (oracle.json "port")' },
@@ -73,9 +82,19 @@ export function parseCli(argv: string[]): CliResult {
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`--log-std-out-level: must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
   }
-  if (command === 'run' && !values.marketConfigPath) problems.push('--market-config-path is required');
+  if (command === 'run') problems.push(...exclusive(values));
   if (problems.length > 0) throw new ConfigError(problems, 'invalid command line');
   return toResult(command, logLevel, values);
+}
+
+/** connect's cobra MarkFlagsMutuallyExclusive groups: a file map or a chain map, not both. */
+function exclusive(values: Partial<Record<Target, string>>): string[] {
+  if (!values.marketConfigPath) return [];
+  const out: string[] = [];
+  for (const [target, flag] of [['marketMapEndpoint', '--market-map-endpoint'], ['updateMarketConfigPath', '--update-market-config-path']] as const) {
+    if (values[target]) out.push(`--market-config-path and ${flag} are mutually exclusive: the market map comes from the file or from the chain node`);
+  }
+  return out;
 }
 
 /** Reads the flag at argv[i]; returns how many extra tokens it consumed. */
@@ -133,6 +152,8 @@ function toResult(command: CliResult['command'], logLevel: string, v: Partial<Re
   const result: CliResult = { command, logLevel, overrides };
   if (v.oracleConfigPath) result.oracleConfigPath = v.oracleConfigPath;
   if (v.marketConfigPath) result.marketConfigPath = v.marketConfigPath;
+  if (v.marketMapEndpoint) result.marketMapEndpoint = v.marketMapEndpoint;
+  if (v.updateMarketConfigPath) result.updateMarketConfigPath = v.updateMarketConfigPath;
   return result;
 }
 

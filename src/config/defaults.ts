@@ -1,14 +1,24 @@
 /**
  * The built-in oracle configuration: the schema's top-level defaults plus one provider
- * entry per registry exchange (connect's `DefaultOracleConfig`). The transport an exchange
- * does not use is a disabled block; a WebSocket exchange with an HTTP helper block (KuCoin)
- * carries it disabled.
+ * entry per registry exchange and the `marketmap_api` market-map provider (connect's
+ * `DefaultOracleConfig`). The transport an exchange does not use is a disabled block; a
+ * WebSocket exchange with an HTTP helper block (KuCoin) carries it disabled.
  */
 import { exchanges } from '../providers/exchanges/index.js';
-import { disabledApi, disabledWs } from '../providers/defaults.js';
+import { apiDefaults, disabledApi, disabledWs } from '../providers/defaults.js';
 import type { Exchange } from '../providers/types.js';
 import { providerDefaults, topLevelDefaults } from './schema.js';
 import type { OracleConfig, ProviderConfig } from './types.js';
+
+/** The market-map provider: reads the market map from the chain node over gRPC
+ *  (src/providers/marketmap/). */
+export const MARKET_MAP_PROVIDER = 'marketmap_api';
+
+/** connect's `marketmap_api` defaults (spec §2.8): gRPC `host:port`, every 10 s, 20 s timeout. */
+export function marketMapProviderDefaults(): ProviderConfig {
+  const api = apiDefaults(MARKET_MAP_PROVIDER, 'localhost:9090', { atomic: true, timeout: 20_000, interval: 10_000 });
+  return providerDefaults({ name: MARKET_MAP_PROVIDER, type: 'market_map_provider', api, webSocket: disabledWs(MARKET_MAP_PROVIDER) });
+}
 
 /** Provider names connect ships by default that this side-car has no adapter for. A partial
  *  override of one of them (no `name`) is ignored with a warning instead of failing. */
@@ -16,7 +26,7 @@ export const ANCHOR_ONLY_PROVIDERS: ReadonlySet<string> = new Set([
   'raydium_api', 'uniswapv3_api-ethereum', 'uniswapv3_api-base', 'osmosis_api', 'bitstamp_api',
   'coingecko_api', 'coinmarketcap_api', 'volatile-exchange-provider', 'polymarket_api', 'bitfinex_ws',
   'bitstamp_ws', 'bybit_ws', 'crypto_dot_com_ws', 'gate_ws', 'huobi_ws', 'kraken_ws', 'kucoin_ws',
-  'mexc_ws', 'marketmap_api', 'dydx_api', 'dydx_migration_api', 'dydx_research_json_api',
+  'mexc_ws', 'dydx_api', 'dydx_migration_api', 'dydx_research_json_api',
   'dydx_research_coinmarketcap_api',
 ].filter((n) => !(n in exchanges)));
 
@@ -57,5 +67,6 @@ export function defaultOracleConfig(): OracleConfig {
     const p = builtInProvider(name);
     if (p) providers[name] = p;
   }
+  providers[MARKET_MAP_PROVIDER] = marketMapProviderDefaults();
   return { ...topLevelDefaults(), providers };
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './errors.js';
 import { decodeMarketMap, marketPath } from './market-decode.js';
-import { pairString, type CurrencyPair, type MarketMap, type MarketProviderConfig, type OracleConfig, type Ticker } from './types.js';
+import { pairString, type CurrencyPair, type Market, type MarketMap, type MarketProviderConfig, type OracleConfig, type Ticker } from './types.js';
 
 type Report = (path: string, message: string) => void;
 
@@ -96,26 +96,30 @@ function validateProviderConfig(pc: MarketProviderConfig, at: string, report: Re
 
 /** Every rule of MarketMap.ValidateBasic, reported through `report`. */
 export function validateMarketMap(map: MarketMap, report: Report): void {
-  for (const [key, market] of Object.entries(map.markets)) {
-    const at = marketPath(key);
-    const t = market.ticker;
-    validateTicker(t, `${at}.ticker`, report);
-    const expected = pairString(t.currency_pair);
-    if (key !== expected) report(at, `key must equal the ticker's currency pair ${JSON.stringify(expected)}`);
-    const count = market.provider_configs.length;
-    if (count < t.min_provider_count) {
-      report(`${at}.provider_configs`, `has ${count} entries, fewer than min_provider_count ${t.min_provider_count}`);
-    }
-    const seen = new Set<string>();
-    market.provider_configs.forEach((pc, i) => {
-      const pcAt = `${at}.provider_configs[${i}]`;
-      validateProviderConfig(pc, pcAt, report);
-      const id = JSON.stringify([pc.name, pc.off_chain_ticker]);
-      if (seen.has(id)) report(pcAt, `duplicate provider ${JSON.stringify(pc.name)} with off_chain_ticker ${JSON.stringify(pc.off_chain_ticker)}`);
-      seen.add(id);
-      if (pc.normalize_by_pair) validateNormalize(map, pc.normalize_by_pair, t.enabled, `${pcAt}.normalize_by_pair`, report);
-    });
+  for (const [key, market] of Object.entries(map.markets)) validateMarket(map, key, market, report);
+}
+
+/** The rules for one market of `map` (Market.ValidateBasic plus its key and its
+ *  normalize_by_pair references into `map`), reported through `report`. */
+export function validateMarket(map: MarketMap, key: string, market: Market, report: Report): void {
+  const at = marketPath(key);
+  const t = market.ticker;
+  validateTicker(t, `${at}.ticker`, report);
+  const expected = pairString(t.currency_pair);
+  if (key !== expected) report(at, `key must equal the ticker's currency pair ${JSON.stringify(expected)}`);
+  const count = market.provider_configs.length;
+  if (count < t.min_provider_count) {
+    report(`${at}.provider_configs`, `has ${count} entries, fewer than min_provider_count ${t.min_provider_count}`);
   }
+  const seen = new Set<string>();
+  market.provider_configs.forEach((pc, i) => {
+    const pcAt = `${at}.provider_configs[${i}]`;
+    validateProviderConfig(pc, pcAt, report);
+    const id = JSON.stringify([pc.name, pc.off_chain_ticker]);
+    if (seen.has(id)) report(pcAt, `duplicate provider ${JSON.stringify(pc.name)} with off_chain_ticker ${JSON.stringify(pc.off_chain_ticker)}`);
+    seen.add(id);
+    if (pc.normalize_by_pair) validateNormalize(map, pc.normalize_by_pair, t.enabled, `${pcAt}.normalize_by_pair`, report);
+  });
 }
 
 function validateNormalize(map: MarketMap, pair: CurrencyPair, enabled: boolean, at: string, report: Report): void {

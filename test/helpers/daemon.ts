@@ -34,7 +34,8 @@ export interface Daemon {
   readonly apiUrl: string;
   readonly metricsUrl: string;
   readonly child: ChildProcess;
-  /** The market.json the daemon was started with (rewrite it to test hot reload). */
+  /** The market.json the daemon was started with (rewrite it to test hot reload); '' when
+   *  started without one (market map from the chain node). */
   readonly marketPath: string;
   stdout(): string;
   stderr(): string;
@@ -60,15 +61,16 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   });
 }
 
-/** Start the daemon with an oracle override object and a market map object. */
-export async function startDaemon(oracle: object, market: object, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
+/** Start the daemon with an oracle override object and a market map object; with `market`
+ *  null, no --market-config-path is passed (the map then comes from the chain node). */
+export async function startDaemon(oracle: object, market: object | null, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
   const port = await freePort();
   const metricsPort = await freePort();
-  const marketPath = tempFile('market.json', market);
+  const marketPath = market === null ? '' : tempFile('market.json', market);
   const args = [
     MAIN,
     '--oracle-config', tempFile('oracle.json', oracle),
-    '--market-config-path', marketPath,
+    ...(market === null ? [] : ['--market-config-path', marketPath]),
     '--host', '127.0.0.1',
     '--port', String(port),
     '--metrics-prometheus-address', `127.0.0.1:${metricsPort}`,

@@ -53,8 +53,6 @@ describe('parseCli', () => {
   });
 
   it.each([
-    [[], '--market-config-path is required'],
-    [['--market-config-path='], '--market-config-path is required'],
     [[...MARKET, '--bogus'], 'unknown flag --bogus'],
     [[...MARKET, '--bogus=1'], 'unknown flag --bogus'],
     [[...MARKET, '-x'], 'unknown flag -x'],
@@ -70,11 +68,11 @@ describe('parseCli', () => {
   });
 
   it('lists every command-line problem at once', () => {
-    const err = failure(['--bogus', '--log-std-out-level=loud']);
+    const err = failure(['--bogus', '--log-std-out-level=loud', ...MARKET, '--market-map-endpoint', 'node:9090']);
     expect(err.problems).toEqual([
       'unknown flag --bogus',
       '--log-std-out-level: must be one of debug, info, warn, error, dpanic, panic, fatal, got "loud"',
-      '--market-config-path is required',
+      '--market-config-path and --market-map-endpoint are mutually exclusive: the market map comes from the file or from the chain node',
     ]);
   });
 });
@@ -85,7 +83,7 @@ describe('helpText', () => {
   it.each([
     ['--oracle-config', '""'], ['--market-config-path', '""'], ['--log-std-out-level', 'info'], ['--host', '0.0.0.0'],
     ['--port', '8080'], ['--metrics-prometheus-address', '0.0.0.0:8002'], ['--update-interval', '250000000'],
-    ['--max-price-age', '2m0s'], ['--metrics-enabled', 'true'],
+    ['--max-price-age', '2m0s'], ['--metrics-enabled', 'true'], ['--market-map-endpoint', '""'], ['--update-market-config-path', '""'],
   ])('lists %s with default %s and an explanation', (flag, def) => {
     const line = text.split('\n').find((l) => l.trim().startsWith(`${flag} `));
     expect(line).toBeDefined();

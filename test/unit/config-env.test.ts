@@ -130,8 +130,16 @@ describe('CONNECT_CONFIG_* overrides', () => {
 
   it('warns about, and ignores, variables for connect providers this side-car lacks', () => {
     const warnings: string[] = [];
-    load({ env: { [`${P}PROVIDERS_MARKETMAP_API_API_ENDPOINTS_0_URL`]: 'node:9090' }, warn: (m) => warnings.push(m) });
-    expect(warnings).toEqual([`${P}PROVIDERS_MARKETMAP_API_API_ENDPOINTS_0_URL: connect provider not implemented by this side-car; ignored`]);
+    load({ env: { [`${P}PROVIDERS_RAYDIUM_API_API_ENDPOINTS_0_URL`]: 'https://solana.example' }, warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([`${P}PROVIDERS_RAYDIUM_API_API_ENDPOINTS_0_URL: connect provider not implemented by this side-car; ignored`]);
+  });
+
+  it('applies variables for the marketmap_api provider', () => {
+    const warnings: string[] = [];
+    const c = load({ env: { [`${P}PROVIDERS_MARKETMAP_API_API_ENDPOINTS_0_URL`]: 'node:9090', [`${P}PROVIDERS_MARKETMAP_API_API_INTERVAL`]: '2s' }, warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+    expect(c.providers.marketmap_api?.api.endpoints.map((e) => e.url)).toEqual(['node:9090']);
+    expect(c.providers.marketmap_api?.api.interval).toBe(2000);
   });
 
   it('never prints an apiKey set through the environment', () => {

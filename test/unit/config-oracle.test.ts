@@ -62,12 +62,12 @@ describe('built-in defaults', () => {
     expect(c.metrics).toEqual({ enabled: true, prometheusServerAddress: '0.0.0.0:8002', telemetry: { disabled: true, pushAddress: '' } });
   });
 
-  it('has one price_provider entry per registry exchange', () => {
-    expect(Object.keys(c.providers).sort()).toEqual(Object.keys(exchanges).sort());
-    expect(Object.keys(c.providers)).toHaveLength(20);
+  it('has one price_provider entry per registry exchange, plus the marketmap_api market-map provider', () => {
+    expect(Object.keys(c.providers).sort()).toEqual([...Object.keys(exchanges), 'marketmap_api'].sort());
+    expect(Object.keys(c.providers)).toHaveLength(21);
     for (const [name, p] of Object.entries(c.providers)) {
       expect(p.name).toBe(name);
-      expect(p.type).toBe('price_provider');
+      expect(p.type).toBe(name === 'marketmap_api' ? 'market_map_provider' : 'price_provider');
       expect(p.api.enabled !== p.webSocket.enabled).toBe(true);
       expect(p.api.name).toBe(name);
       expect(p.webSocket.name).toBe(name);
@@ -94,6 +94,12 @@ describe('built-in defaults', () => {
       readTimeout: 10_000, writeTimeout: 5000, pingInterval: 0, writeInterval: 100, maxReadErrorCount: 100, maxSubscriptionsPerBatch: 1,
     });
     expect(c.providers.okx_ws?.api.enabled).toBe(false);
+  });
+
+  it('carries the spec values for marketmap_api (gRPC, every 10 s, 20 s timeout)', () => {
+    expect(c.providers.marketmap_api?.api).toMatchObject({ enabled: true, interval: 10_000, timeout: 20_000, atomic: true, maxQueries: 1, batchSize: 0 });
+    expect(c.providers.marketmap_api?.api.endpoints).toEqual([{ url: 'localhost:9090', authentication: { apiKey: '', apiKeyHeader: '' } }]);
+    expect(c.providers.marketmap_api?.webSocket.enabled).toBe(false);
   });
 
   it('returns fresh copies (no shared state between loads)', () => {
@@ -137,14 +143,16 @@ describe('oracle.json merge', () => {
     expect(c.providers.BINANCE_API).toBeUndefined();
   });
 
-  it('loads the spec example, ignoring overrides of connect providers it lacks with a warning', () => {
+  it('loads the spec example: applies marketmap_api, ignores overrides of connect providers it lacks with a warning', () => {
     const warnings: string[] = [];
     const c = loadOracleConfig({ path: 'test/fixtures/config/oracle-example.json', env: {}, flags: {}, warn: (m) => warnings.push(m) });
     expect(c.providers.coinbase_api?.api.interval).toBe(200);
     expect(c.maxPriceAge).toBe(120_000);
-    expect(c.providers.marketmap_api).toBeUndefined();
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toContain('providers.marketmap_api: connect provider not implemented');
+    expect(c.providers.marketmap_api?.api.endpoints.map((e) => e.url)).toEqual(['mynode:9090']);
+    expect(c.providers.marketmap_api?.api.interval).toBe(10_000);
+    expect(c.providers.raydium_api).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('providers.raydium_api: connect provider not implemented');
     expect(warnings.join('\n')).not.toContain('KEY"');
   });
 

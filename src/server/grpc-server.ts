@@ -1,0 +1,197 @@
+/**
+ * connect.service.v2.Oracle and grpc.health.v1.Health over gRPC (connect spec §5.2; wire
+ * facts in proto/), served by grpc-js on an internal listener that is never exposed: a unix
+ * domain socket in os.tmpdir() (removed on close), or 127.0.0.1:<random> where unix sockets
+ * cannot be bound. listener.ts proxies the HTTP/2 connections of the public port to it.
+ *
+ *   Prices    { prices (same integer strings as REST), timestamp of the tick, version };
+ *             before the first tick {} and Go's zero time (seconds -62135596800), as connect.
+ *             When the aggregation loop is not alive or the side-car is stopping:
+ *             UNAVAILABLE "oracle is not running" (connect answers Unknown; UNAVAILABLE is
+ *             the code a client should retry on).
+ *   MarketMap { market_map } from the current (possibly reloaded) map; uint64 as strings.
+ *   Version   { version }.
+ *   Health    Check/Watch: "" → SERVING while the loop is alive; "connect.service.v2.Oracle"
+ *             → SERVING while ready (the last tick served a price); else NOT_SERVING. Check of
+ *             an unknown service → NOT_FOUND; Watch of one → SERVICE_UNKNOWN (gRPC health spec).
+ *             Watch sends the current status, then each change (polled every second).
+ * No reflection, like connect. Handlers only read immutable snapshots: they never block.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import type net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import type { MarketMap } from '../config/types.js';
+import { service } from '../grpc/protos.js';
+import type { Snapshot } from '../oracle/aggregator.js';
+import type { PriceSource } from './price-api.js';
+
+export const ORACLE_SERVICE = 'connect.service.v2.Oracle';
+export const HEALTH_SERVICE = 'grpc.health.v1.Health';
+
+/** What the gRPC handlers read: the REST API's source plus the loop's health. */
+export interface OracleState extends PriceSource {
+  /** The aggregation loop ticks and the side-car is not stopping. */
+  alive(): boolean;
+  /** Alive, and the last tick served at least one price. */
+  ready(): boolean;
+}
+
+export interface GrpcServer {
+  /** Where the internal listener accepts connections (a unix socket path, or loopback host:port). */
+  readonly address: net.NetConnectOpts;
+  /** tryShutdown for up to `graceMs`, then forceShutdown; ends Watch streams; removes the socket file. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Go's zero time.Time as a google.protobuf.Timestamp. */
+const ZERO_TIMESTAMP = { seconds: '-62135596800', nanos: 0 };
+
+export function timestampOf(date: Date | null): { seconds: string; nanos: number } {
+  if (!date) return ZERO_TIMESTAMP;
+  const ms = date.getTime();
+  const seconds = Math.floor(ms / 1000);
+  return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1_000_000 };
+}
+
+export function pricesMessage(s: Snapshot, version: string): object {
+  return { prices: { ...s.prices }, timestamp: timestampOf(s.timestamp), version };
+}
+
+/** connect.marketmap.v2.MarketMap for proto-loader: uint64 as strings, null pairs omitted. */
+export function marketMapMessage(map: MarketMap): object {
+  const markets: Record<string, object> = {};
+  for (const [key, m] of Object.entries(map.markets)) {
+    const t = m.ticker;
+    markets[key] = {
+      ticker: {
+        currency_pair: { Base: t.currency_pair.Base, Quote: t.currency_pair.Quote },
+        decimals: String(t.decimals),
+        min_provider_count: String(t.min_provider_count),
+        enabled: t.enabled,
+        metadata_JSON: t.metadata_JSON,
+      },
+      provider_configs: m.provider_configs.map((pc) => ({
+        name: pc.name,
+        off_chain_ticker: pc.off_chain_ticker,
+        ...(pc.normalize_by_pair ? { normalize_by_pair: { Base: pc.normalize_by_pair.Base, Quote: pc.normalize_by_pair.Quote } } : {}),
+        invert: pc.invert,
+        metadata_JSON: pc.metadata_JSON,
+      })),
+    };
+  }
+  return { market_map: { markets } };
+}
+
+type Unary = grpc.handleUnaryCall<unknown, unknown>;
+
+function oracleHandlers(state: OracleState): grpc.UntypedServiceImplementation {
+  const prices: Unary = (_call, done) => {
+    if (!state.alive()) return done({ code: grpc.status.UNAVAILABLE, details: 'oracle is not running' });
+    done(null, pricesMessage(state.snapshot(), state.version));
+  };
+  const marketMap: Unary = (_call, done) => done(null, marketMapMessage(state.marketMap()));
+  const version: Unary = (_call, done) => done(null, { version: state.version });
+  return { Prices: prices, MarketMap: marketMap, Version: version };
+}
+
+type HealthStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
+
+export function healthStatus(state: OracleState, name: string): HealthStatus {
+  if (name === '') return state.alive() ? 'SERVING' : 'NOT_SERVING';
+  if (name === ORACLE_SERVICE) return state.ready() ? 'SERVING' : 'NOT_SERVING';
+  return 'SERVICE_UNKNOWN';
+}
+
+type Watch = grpc.ServerWritableStream<{ service?: string }, unknown>;
+
+/** One function per open Watch stream that stops its poll and ends it (for shutdown). */
+type Watches = Set<() => void>;
+
+function healthHandlers(state: OracleState, watches: Watches, pollMs: number): grpc.UntypedServiceImplementation {
+  const check: grpc.handleUnaryCall<{ service?: string }, unknown> = (call, done) => {
+    const status = healthStatus(state, call.request.service ?? '');
+    if (status === 'SERVICE_UNKNOWN') return done({ code: grpc.status.NOT_FOUND, details: 'unknown service' });
+    done(null, { status });
+  };
+  const watch = (call: Watch): void => {
+    let last: HealthStatus | undefined;
+    const send = () => {
+      const status = healthStatus(state, call.request.service ?? '');
+      if (status !== last) call.write({ status });
+      last = status;
+    };
+    const timer = setInterval(send, pollMs);
+    const stop = () => {
+      clearInterval(timer);
+      watches.delete(finish);
+    };
+    const finish = () => {
+      stop();
+      call.end();
+    };
+    watches.add(finish);
+    call.on('cancelled', stop);
+    call.on('error', stop);
+    send();
+  };
+  return { Check: check, Watch: watch };
+}
+
+function bind(server: grpc.Server, target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+  });
+}
+
+/** Bind a unix socket in the temp directory, or loopback TCP where that is impossible. */
+async function bindInternal(server: grpc.Server): Promise<{ address: net.NetConnectOpts; path?: string }> {
+  if (process.platform !== 'win32') {
+    const path = join(tmpdir(), `oracle-sidecar-grpc-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+    try {
+      await bind(server, `unix:${path}`);
+      return { address: { path }, path };
+    } catch {
+      rmSync(path, { force: true });
+    }
+  }
+  const port = await bind(server, '127.0.0.1:0');
+  return { address: { host: '127.0.0.1', port } };
+}
+
+export interface GrpcServerOptions {
+  /** Health Watch poll period (default 1000 ms). */
+  watchPollMs?: number;
+}
+
+export async function startGrpcServer(state: OracleState, o: GrpcServerOptions = {}): Promise<GrpcServer> {
+  const server = new grpc.Server();
+  const watches: Watches = new Set();
+  server.addService(service(ORACLE_SERVICE).service, oracleHandlers(state));
+  server.addService(service(HEALTH_SERVICE).service, healthHandlers(state, watches, o.watchPollMs ?? 1000));
+  const { address, path } = await bindInternal(server);
+  let closing: Promise<void> | undefined;
+  const shutdown = async (graceMs: number) => {
+    for (const stop of [...watches]) stop();
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, graceMs);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    if (path) rmSync(path, { force: true });
+  };
+  return {
+    address,
+    close(graceMs = 1000) {
+      closing ??= shutdown(graceMs);
+      return closing;
+    },
+  };
+}
