@@ -64,16 +64,16 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 /** Start the daemon with an oracle override object and a market map object; with `market`
  *  null, no --market-config-path is passed (the map then comes from the chain node). */
 export async function startDaemon(oracle: object, market: object | null, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
-  const port = await freePort();
-  const metricsPort = await freePort();
   const marketPath = market === null ? '' : tempFile('market.json', market);
+  // Port 0: the daemon binds free ports itself and logs them, so concurrent tests never race
+  // for a port between choosing and binding it.
   const args = [
     MAIN,
     '--oracle-config', tempFile('oracle.json', oracle),
     ...(market === null ? [] : ['--market-config-path', marketPath]),
     '--host', '127.0.0.1',
-    '--port', String(port),
-    '--metrics-prometheus-address', `127.0.0.1:${metricsPort}`,
+    '--port', '0',
+    '--metrics-prometheus-address', '127.0.0.1:0',
     ...extraArgs,
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
@@ -82,28 +82,42 @@ export async function startDaemon(oracle: object, market: object | null, extraAr
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, sig) => resolve(code ?? sig ?? -1)));
-  const d: Daemon = {
-    apiUrl: `http://127.0.0.1:${port}`,
-    metricsUrl: `http://127.0.0.1:${metricsPort}`,
-    child,
-    marketPath,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
+  const address = (msg: string): string | undefined => {
+    for (const line of out.split('\n')) {
+      if (!line.includes(msg)) continue;
+      try {
+        return (JSON.parse(line) as { address?: string }).address;
+      } catch {
+        // a partial line: wait for the rest
+      }
+    }
+    return undefined;
   };
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const ok = await fetch(`${d.apiUrl}/connect/oracle/v2/version`).then((r) => r.ok, () => false);
-    if (ok) return d;
+    const api = address('price API listening');
+    const metrics = address('metrics server listening');
+    if (api && metrics) {
+      const d: Daemon = {
+        apiUrl: `http://${api}`,
+        metricsUrl: `http://${metrics}`,
+        child,
+        marketPath,
+        stdout: () => out,
+        stderr: () => err,
+        exited,
+        async stop(signal = 'SIGTERM') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          return exited;
+        },
+      };
+      if (await fetch(`${d.apiUrl}/connect/oracle/v2/version`).then((r) => r.ok, () => false)) return d;
+    }
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`side-car did not start (exit ${child.exitCode}):\n${err}\n${out.slice(-2000)}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -18,8 +18,18 @@ export interface Prometheus {
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
 
 export async function startPrometheus(targets: string[], o: { ruleFiles?: string[]; job?: string } = {}): Promise<Prometheus> {
+  // A free port can be taken by a concurrent test before Prometheus binds it: retry on a new one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(targets, o, await freePort());
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('address already in use')) throw err;
+    }
+  }
+}
+
+async function startOnce(targets: string[], o: { ruleFiles?: string[]; job?: string }, port: number): Promise<Prometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'oracle-sidecar-prom-'));
-  const port = await freePort();
   const config = [
     'global:',
     '  scrape_interval: 500ms',
