@@ -1,0 +1,56 @@
+/**
+ * A synthetic side-car state for the in-process benchmarks: `markets` markets × `providers`
+ * provider configs, one market in eight with an inverted feed and one in four with a feed
+ * normalised by USDT/USD (so both conversions are in the mix), every quote fresh in the store,
+ * and every feed delivered once through the ProviderSink so the per-ticker series exist.
+ */
+import { Registry } from 'prom-client';
+import type { MarketMap, MarketProviderConfig } from '../src/config/types.js';
+import { createMetrics, type Metrics } from '../src/metrics/metrics.js';
+import { Aggregator } from '../src/oracle/aggregator.js';
+import { QuoteStore } from '../src/oracle/store.js';
+import { ProviderSink } from '../src/providers/sink.js';
+
+export const PROVIDERS = ['binance_ws', 'okx_ws', 'coinbase_ws', 'bybit_ws', 'kraken_api', 'gate_ws', 'huobi_ws', 'mexc_ws'];
+
+export interface Fixture {
+  registry: Registry;
+  metrics: Metrics;
+  store: QuoteStore;
+  aggregator: Aggregator;
+  map: MarketMap;
+  /** Re-deliver every feed (fresh receive times). */
+  refresh(now?: number): void;
+}
+
+export function buildFixture(markets = 1000, providers = 8): Fixture {
+  const registry = new Registry();
+  const metrics = createMetrics(registry, true);
+  const store = new QuoteStore();
+  const names = PROVIDERS.slice(0, providers);
+  const map: MarketMap = { markets: {} };
+  const feeds: Array<{ provider: string; ticker: string; price: string }> = [];
+  const add = (base: string, quote: string, usd: number, i: number) => {
+    const configs: MarketProviderConfig[] = names.map((name, j) => {
+      const invert = i % 8 === 1 && j === 0;
+      const normalize = base !== 'USDT' && i % 4 === 2 && j === 1;
+      const ticker = invert ? `${quote}-${base}` : normalize ? `${base}-USDT` : `${base}-${quote}`;
+      const p = (invert ? 1 / usd : normalize ? usd / 1.0002 : usd) * (1 + (j - 3.5) / 10_000);
+      feeds.push({ provider: name, ticker, price: p.toPrecision(8) });
+      return { name, off_chain_ticker: ticker, normalize_by_pair: normalize ? { Base: 'USDT', Quote: 'USD' } : null, invert, metadata_JSON: '' };
+    });
+    map.markets[`${base}/${quote}`] = {
+      ticker: { currency_pair: { Base: base, Quote: quote }, decimals: 8, min_provider_count: 3, enabled: true, metadata_JSON: '' },
+      provider_configs: configs,
+    };
+  };
+  add('USDT', 'USD', 1.0002, 0);
+  for (let i = 1; i < markets; i++) add(`A${i}`, 'USD', 0.01 + ((i * 7919) % 100_000) / 7, i);
+  const sinks = new Map(names.map((n) => [n, new ProviderSink(n, 'websockets', store, metrics)]));
+  const refresh = (now = Date.now()) => {
+    for (const f of feeds) sinks.get(f.provider)?.deliver({ resolved: [{ ticker: f.ticker, price: f.price }], unresolved: [] }, now);
+  };
+  refresh();
+  const aggregator = new Aggregator(map, store, metrics, 120_000);
+  return { registry, metrics, store, aggregator, map, refresh };
+}
