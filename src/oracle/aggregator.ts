@@ -10,7 +10,7 @@
 import { pairString, type MarketMap, type MarketProviderConfig } from '../config/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { dec, median, scaleTruncate, type Decimal } from './decimal.js';
-import type { QuoteStore } from './store.js';
+import type { Quote, QuoteStore } from './store.js';
 
 export interface Snapshot {
   /** BASE/QUOTE → integer string, keys sorted. */
@@ -26,6 +26,8 @@ export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({ prices: Object.freeze({}
 export class Aggregator {
   /** Last tick's unscaled medians, used for normalisation. */
   private index = new Map<string, Decimal>();
+  /** Parsed prices by stored quote object (a new quote object replaces it in the store). */
+  private readonly decimals = new WeakMap<Quote, Decimal>();
 
   constructor(
     private marketMap: MarketMap,
@@ -96,8 +98,8 @@ export class Aggregator {
   private convertedPrice(pc: MarketProviderConfig, now: number): Decimal | undefined {
     const quote = this.freshQuote(pc.name, pc.off_chain_ticker, now);
     if (!quote) return undefined;
-    let p = dec(quote);
-    if (!p.isFinite() || !p.isPositive() || p.isZero()) return undefined;
+    let p = this.parsed(quote);
+    if (!p) return undefined;
     if (pc.invert) p = dec(1).div(p);
     if (pc.normalize_by_pair) {
       const norm = this.index.get(pairString(pc.normalize_by_pair));
@@ -107,11 +109,18 @@ export class Aggregator {
     return p;
   }
 
-  private freshQuote(provider: string, ticker: string, now: number): string | undefined {
-    for (const spelling of [ticker, ticker.toUpperCase(), ticker.toLowerCase()]) {
-      const q = this.store.get(provider, spelling);
-      if (q) return now - q.at <= this.maxPriceAgeMs ? q.price : undefined;
+  private freshQuote(provider: string, ticker: string, now: number): Quote | undefined {
+    const q = this.store.get(provider, ticker) ?? this.store.get(provider, ticker.toUpperCase()) ?? this.store.get(provider, ticker.toLowerCase());
+    return q && now - q.at <= this.maxPriceAgeMs ? q : undefined;
+  }
+
+  /** The quote as an exact decimal, parsed once per stored quote; undefined if unusable. */
+  private parsed(quote: Quote): Decimal | undefined {
+    let p = this.decimals.get(quote);
+    if (p === undefined) {
+      p = dec(quote.price);
+      this.decimals.set(quote, p);
     }
-    return undefined;
+    return p.isFinite() && p.isPositive() && !p.isZero() ? p : undefined;
   }
 }
