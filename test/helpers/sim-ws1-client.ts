@@ -1,6 +1,6 @@
 /**
- * Helpers for the ws1 simulator integration tests (bitfinex, bitstamp, bybit, crypto.com,
- * gate): a recording WebSocket client, and one simulated exchange served alone with a given
+ * Helpers for the WebSocket simulator integration tests (binance, coinbase, okx, bitfinex,
+ * bitstamp, bybit, crypto.com, gate): a recording WebSocket client, and one simulated exchange served alone with a given
  * definition (for exchange options the registry does not turn on).
  */
 import { WebSocket } from 'ws';
@@ -51,6 +51,11 @@ export class Client {
         return [];
       }
     });
+  }
+
+  /** JSON object frames from index `from` on. */
+  objects(from = 0): Array<Record<string, unknown>> {
+    return this.json(from).filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null && !Array.isArray(m));
   }
 
   async waitFor(pred: (frame: string) => boolean, from = 0, timeoutMs = 2000): Promise<string> {

@@ -1,67 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { Client, has, sleep } from '../helpers/sim-ws1-client.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/index.js';
 
 let sim: Simulator;
 const clients: Client[] = [];
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A ws client that keeps every text frame and waits for one matching a predicate. */
-class Client {
-  readonly frames: string[] = [];
-  readonly closed: Promise<number>;
-  private wake: () => void = () => undefined;
-
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.frames.push(String(data));
-      this.wake();
-    });
-    this.closed = new Promise((resolve) => ws.on('close', (code) => resolve(code)));
-  }
-
-  static async open(url: string): Promise<Client> {
-    const ws = new WebSocket(url);
-    const client = new Client(ws);
-    clients.push(client);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    return client;
-  }
-
-  send(msg: unknown): void {
-    this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
-  }
-
-  /** JSON frames from index `from` on (non-JSON frames skipped). */
-  json(from = 0): Array<Record<string, unknown>> {
-    return this.frames.slice(from).flatMap((f) => {
-      try {
-        return [JSON.parse(f) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-  }
-
-  async waitFor(pred: (frame: string) => boolean, from = 0, timeoutMs = 2000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = this.frames.slice(from).find(pred);
-      if (hit !== undefined) return hit;
-      if (Date.now() > deadline) throw new Error(`no matching frame in ${timeoutMs} ms; got ${this.frames.slice(-3).join(' | ')}`);
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        setTimeout(resolve, 50);
-      });
-    }
-  }
-}
-
-const has = (part: string) => (frame: string) => frame.includes(part);
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 11, stepMs: 10, pushIntervalMs: 50 });
@@ -79,7 +23,7 @@ afterEach(() => {
 
 describe('binance_ws', () => {
   it('echoes a 64-bit id verbatim and pushes only the subscribed symbol', async () => {
-    const c = await Client.open(sim.endpoints['binance_ws']!);
+    const c = await Client.open(sim.endpoints['binance_ws']!, clients);
     const raw = '{"method":"SUBSCRIBE","params":["btcusdt@aggTrade","btcusdt@ticker"],"id":9223372036854775000}';
     c.send(raw);
     expect(await c.waitFor(has('"id"'))).toBe('{"result":null,"id":9223372036854775000}');
@@ -90,14 +34,14 @@ describe('binance_ws', () => {
     const trade = JSON.parse(await c.waitFor(has('"btcusdt@aggTrade"'))) as { data: Record<string, unknown> };
     expect(trade.data).toMatchObject({ e: 'aggTrade', s: 'BTCUSDT' });
     expect(Number(trade.data['p'])).toBe(sim.quote('binance_ws', 'BTCUSDT'));
-    const streams = new Set(c.json().map((f) => f['stream']).filter((s) => s !== undefined));
+    const streams = new Set(c.objects().map((f) => f['stream']).filter((s) => s !== undefined));
     expect([...streams].sort()).toEqual(['btcusdt@aggTrade', 'btcusdt@ticker']);
     expect(sim.received('binance_ws').map((r) => r.text)).toContain(raw);
   });
 
   it('keeps subscriptions per connection and honours UNSUBSCRIBE', async () => {
-    const a = await Client.open(sim.endpoints['binance_ws']!);
-    const b = await Client.open(sim.endpoints['binance_ws']!);
+    const a = await Client.open(sim.endpoints['binance_ws']!, clients);
+    const b = await Client.open(sim.endpoints['binance_ws']!, clients);
     a.send({ method: 'SUBSCRIBE', params: ['ethusdt@ticker'], id: 1 });
     b.send({ method: 'SUBSCRIBE', params: ['solusdt@ticker'], id: 2 });
     await a.waitFor(has('ethusdt@ticker'));
@@ -115,7 +59,7 @@ describe('binance_ws', () => {
 
   it('error-ack refuses with a non-null result', async () => {
     sim.setFault('binance_ws', { mode: 'error-ack' });
-    const c = await Client.open(sim.endpoints['binance_ws']!);
+    const c = await Client.open(sim.endpoints['binance_ws']!, clients);
     c.send('{"method":"SUBSCRIBE","params":["btcusdt@ticker"],"id":18446744073709551615}');
     const ack = await c.waitFor(has('"id"'));
     expect(ack).toContain('"id":18446744073709551615}');
@@ -125,7 +69,7 @@ describe('binance_ws', () => {
   });
 
   it('bad-price and malformed frames', async () => {
-    const c = await Client.open(sim.endpoints['binance_ws']!);
+    const c = await Client.open(sim.endpoints['binance_ws']!, clients);
     c.send({ method: 'SUBSCRIBE', params: ['btcusdt@ticker'], id: 1 });
     await c.waitFor(has('@ticker'));
     sim.setFault('binance_ws', { mode: 'bad-price' });
@@ -143,7 +87,7 @@ describe('binance_ws', () => {
 
 describe('coinbase_ws', () => {
   it('acks, pushes tickers with increasing sequences and a heartbeat per second', async () => {
-    const c = await Client.open(sim.endpoints['coinbase_ws']!);
+    const c = await Client.open(sim.endpoints['coinbase_ws']!, clients);
     c.send({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['ticker', 'heartbeat'] });
     const ack = JSON.parse(await c.waitFor(has('subscriptions'))) as Record<string, unknown>;
     expect(ack).toEqual({
@@ -154,7 +98,7 @@ describe('coinbase_ws', () => {
       ],
     });
     await c.waitFor(has('"heartbeat"'), 1, 1500);
-    const msgs = c.json(1);
+    const msgs = c.objects(1);
     const seqs = msgs.map((m) => m['sequence'] as number);
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!);
     const hbIndex = msgs.findIndex((m) => m['type'] === 'heartbeat');
@@ -166,7 +110,7 @@ describe('coinbase_ws', () => {
   });
 
   it('refuses an unknown product', async () => {
-    const c = await Client.open(sim.endpoints['coinbase_ws']!);
+    const c = await Client.open(sim.endpoints['coinbase_ws']!, clients);
     c.send({ type: 'subscribe', product_ids: ['FOO-USD'], channels: ['ticker', 'heartbeat'] });
     expect(JSON.parse(await c.waitFor(has('error')))).toEqual({
       type: 'error',
@@ -176,12 +120,12 @@ describe('coinbase_ws', () => {
   });
 
   it('sequence-back sends a sequence below the last', async () => {
-    const c = await Client.open(sim.endpoints['coinbase_ws']!);
+    const c = await Client.open(sim.endpoints['coinbase_ws']!, clients);
     c.send({ type: 'subscribe', product_ids: ['ETH-USD'], channels: ['ticker'] });
     await c.waitFor(has('"ticker"'), 1);
     await sleep(100);
     sim.setFault('coinbase_ws', { mode: 'sequence-back' });
-    const max = Math.max(...c.json(1).map((m) => m['sequence'] as number));
+    const max = Math.max(...c.objects(1).map((m) => m['sequence'] as number));
     const from = c.frames.length;
     const next = JSON.parse(await c.waitFor(has('"ticker"'), from)) as { sequence: number };
     expect(next.sequence).toBeLessThan(max);
@@ -190,10 +134,10 @@ describe('coinbase_ws', () => {
 
 describe('okx_ws', () => {
   it('acks each arg, pushes tickers and answers ping with pong', async () => {
-    const c = await Client.open(sim.endpoints['okx_ws']!);
+    const c = await Client.open(sim.endpoints['okx_ws']!, clients);
     c.send({ op: 'subscribe', args: [{ channel: 'tickers', instId: 'BTC-USDT' }, { channel: 'tickers', instId: 'ETH-USDT' }] });
     await c.waitFor(has('"ETH-USDT"},"event"'));
-    const acks = c.json().filter((m) => m['event'] === 'subscribe');
+    const acks = c.objects().filter((m) => m['event'] === 'subscribe');
     expect(acks.map((a) => a['arg'])).toEqual([
       { channel: 'tickers', instId: 'BTC-USDT' },
       { channel: 'tickers', instId: 'ETH-USDT' },
@@ -210,7 +154,7 @@ describe('okx_ws', () => {
   });
 
   it('error-ack and >25 args answer 60012 with the original request', async () => {
-    const c = await Client.open(sim.endpoints['okx_ws']!);
+    const c = await Client.open(sim.endpoints['okx_ws']!, clients);
     const many = JSON.stringify({ op: 'subscribe', args: Array.from({ length: 26 }, () => ({ channel: 'tickers', instId: 'BTC-USDT' })) });
     c.send(many);
     expect(JSON.parse(await c.waitFor(has('60012')))).toMatchObject({ event: 'error', code: '60012', msg: `Invalid request: ${many}` });
@@ -227,7 +171,7 @@ describe('okx_ws', () => {
 
 describe('WS faults', () => {
   it('drop terminates sockets (1006) and keeps dropping until cleared', async () => {
-    const c = await Client.open(sim.endpoints['okx_ws']!);
+    const c = await Client.open(sim.endpoints['okx_ws']!, clients);
     expect(sim.connections('okx_ws')).toBe(1);
     sim.setFault('okx_ws', { mode: 'drop' });
     expect(await c.closed).toBe(1006);
@@ -235,14 +179,14 @@ describe('WS faults', () => {
     expect(await again.closed).toBe(1006);
     expect(sim.connections('okx_ws')).toBe(0);
     sim.setFault('okx_ws', { mode: 'none' });
-    const ok = await Client.open(sim.endpoints['okx_ws']!);
+    const ok = await Client.open(sim.endpoints['okx_ws']!, clients);
     ok.send('ping');
     await ok.waitFor((f) => f === 'pong');
   });
 
   it('silent keeps the socket open, says nothing and records input', async () => {
     sim.setFault('coinbase_ws', { mode: 'silent' });
-    const c = await Client.open(sim.endpoints['coinbase_ws']!);
+    const c = await Client.open(sim.endpoints['coinbase_ws']!, clients);
     const sub = '{"type":"subscribe","product_ids":["BTC-USD"],"channels":["ticker"]}';
     c.send(sub);
     await sleep(300);
@@ -270,19 +214,19 @@ describe('WS faults', () => {
   });
 
   it('freeze pins the pushed price', async () => {
-    const c = await Client.open(sim.endpoints['okx_ws']!);
+    const c = await Client.open(sim.endpoints['okx_ws']!, clients);
     c.send({ op: 'subscribe', args: [{ channel: 'tickers', instId: 'BTC-USDT' }] });
     sim.setFault('okx_ws', { mode: 'freeze' });
     sim.book.freeze(false);
     await c.waitFor(has('"data"'));
     await sleep(250);
-    const lasts = c.json().flatMap((m) => (Array.isArray(m['data']) ? [(m['data'] as Array<{ last: string }>)[0]!.last] : []));
+    const lasts = c.objects().flatMap((m) => (Array.isArray(m['data']) ? [(m['data'] as Array<{ last: string }>)[0]!.last] : []));
     expect(lasts.length).toBeGreaterThan(2);
     expect(new Set(lasts).size).toBe(1);
     sim.setFault('okx_ws', { mode: 'none' });
     const from = c.frames.length;
     await sleep(250);
-    const moving = c.json(from).flatMap((m) => (Array.isArray(m['data']) ? [(m['data'] as Array<{ last: string }>)[0]!.last] : []));
+    const moving = c.objects(from).flatMap((m) => (Array.isArray(m['data']) ? [(m['data'] as Array<{ last: string }>)[0]!.last] : []));
     expect(new Set(moving).size).toBeGreaterThan(1);
   });
 
@@ -296,7 +240,7 @@ describe('WS faults', () => {
     ws.terminate();
     expect(status).toBe(404);
     const other = await startSimulator({ pushIntervalMs: 50 });
-    const c = await Client.open(other.endpoints['binance_ws']!);
+    const c = await Client.open(other.endpoints['binance_ws']!, clients);
     c.send({ method: 'SUBSCRIBE', params: ['btcusdt@ticker'], id: 1 });
     await c.waitFor(has('@ticker'));
     const t0 = Date.now();
