@@ -1,15 +1,18 @@
 /**
- * Exact decimal arithmetic for prices (mathjs BigNumber, i.e. decimal.js, 64 significant
- * digits): medians, inversions, normalisation and scaling never go through float64.
+ * Exact decimal arithmetic for prices (decimal.js, 64 significant digits, round half up):
+ * medians, inversions, normalisation and scaling never go through float64.
+ *
+ * decimal.js is the engine behind mathjs's BigNumber; it is used directly because importing
+ * mathjs evaluates its whole function graph (~90 MB of resident memory for one number type).
  */
-import { bignumberDependencies, create, type BigNumber, type FactoryFunctionMap } from 'mathjs';
+import { Decimal as DecimalJs } from 'decimal.js';
 
-const math = create({ bignumberDependencies } as FactoryFunctionMap, { number: 'BigNumber', precision: 64 });
+const Exact = DecimalJs.clone({ precision: 64, rounding: DecimalJs.ROUND_HALF_UP });
 
-export type Decimal = BigNumber;
+export type Decimal = InstanceType<typeof Exact>;
 
 export function dec(value: string | number): Decimal {
-  return math.bignumber(value);
+  return new Exact(value);
 }
 
 /** Median of a non-empty list: the middle value, or the mean of the two middle values. */
@@ -23,7 +26,14 @@ export function median(values: readonly Decimal[]): Decimal {
   return lo.plus(hi).div(2);
 }
 
+const powersOfTen = new Map<number, Decimal>();
+
 /** trunc(value × 10^decimals) as a plain base-10 integer string (no exponent). */
 export function scaleTruncate(value: Decimal, decimals: number): string {
-  return value.times(dec(10).pow(decimals)).trunc().toFixed(0);
+  let scale = powersOfTen.get(decimals);
+  if (!scale) {
+    scale = new Exact(10).pow(decimals);
+    powersOfTen.set(decimals, scale);
+  }
+  return value.times(scale).trunc().toFixed(0);
 }
