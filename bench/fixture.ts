@@ -2,11 +2,13 @@
  * A synthetic side-car state for the in-process benchmarks: `markets` markets × `providers`
  * provider configs, one market in eight with an inverted feed and one in four with a feed
  * normalised by USDT/USD (so both conversions are in the mix), every quote fresh in the store,
- * and every feed delivered once through the ProviderSink so the per-ticker series exist.
+ * and every feed delivered once through the ProviderSink so the per-ticker series exist; the
+ * price-age series are written at scrape time as in the daemon.
  */
-import { Registry } from 'prom-client';
+import { SidecarRegistry } from '../src/metrics/series.js';
 import type { MarketMap, MarketProviderConfig } from '../src/config/types.js';
 import { createMetrics, type Metrics } from '../src/metrics/metrics.js';
+import { PriceAges } from '../src/metrics/price-age.js';
 import { Aggregator } from '../src/oracle/aggregator.js';
 import { QuoteStore } from '../src/oracle/store.js';
 import { ProviderSink } from '../src/providers/sink.js';
@@ -14,17 +16,19 @@ import { ProviderSink } from '../src/providers/sink.js';
 export const PROVIDERS = ['binance_ws', 'okx_ws', 'coinbase_ws', 'bybit_ws', 'kraken_api', 'gate_ws', 'huobi_ws', 'mexc_ws'];
 
 export interface Fixture {
-  registry: Registry;
+  registry: SidecarRegistry;
   metrics: Metrics;
   store: QuoteStore;
   aggregator: Aggregator;
   map: MarketMap;
-  /** Re-deliver every feed (fresh receive times). */
+  /** Re-deliver every feed (fresh receive times, same prices). */
   refresh(now?: number): void;
+  /** Deliver a new price for every feed (each moved by up to ±0.05 %, new strings). */
+  move(now?: number): void;
 }
 
 export function buildFixture(markets = 1000, providers = 8): Fixture {
-  const registry = new Registry();
+  const registry = new SidecarRegistry();
   const metrics = createMetrics(registry, true);
   const store = new QuoteStore();
   const names = PROVIDERS.slice(0, providers);
@@ -50,7 +54,17 @@ export function buildFixture(markets = 1000, providers = 8): Fixture {
   const refresh = (now = Date.now()) => {
     for (const f of feeds) sinks.get(f.provider)?.deliver({ resolved: [{ ticker: f.ticker, price: f.price }], unresolved: [] }, now);
   };
+  const move = (now = Date.now()) => {
+    for (const f of feeds) {
+      const p = Number(f.price) * (1 + (Math.random() - 0.5) / 1000);
+      f.price = p.toPrecision(8);
+      sinks.get(f.provider)?.deliver({ resolved: [{ ticker: f.ticker, price: f.price }], unresolved: [] }, now);
+    }
+  };
   refresh();
   const aggregator = new Aggregator(map, store, metrics, 120_000);
-  return { registry, metrics, store, aggregator, map, refresh };
+  const ages = new PriceAges(metrics.priceAge, store, Date.now());
+  ages.setMarketMap(map);
+  metrics.setPriceAgeWriter(() => ages.write());
+  return { registry, metrics, store, aggregator, map, refresh, move };
 }

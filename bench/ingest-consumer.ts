@@ -5,7 +5,7 @@
  * Map.set per frame. sidecar: the side-car's WsStream + adapter + ProviderSink + metrics.
  * Prints one JSON line {frames, cpuUs, ms} for the measured window (after a 1 s warm-up).
  */
-import { Registry } from 'prom-client';
+import { SidecarRegistry } from '../src/metrics/series.js';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { createMetrics } from '../src/metrics/metrics.js';
@@ -42,7 +42,7 @@ function sidecar(): void {
       return { ...s, handle: (frame) => ((frames += 1), s.handle(frame)) };
     },
   };
-  const metrics = createMetrics(new Registry(), false);
+  const metrics = createMetrics(new SidecarRegistry(), false);
   const config = { ...adapter.defaults.webSocket, endpoints: [{ ...adapter.defaults.webSocket.endpoints[0], url }] };
   const stream = new WsStream({
     name: provider, config: { ...config, postConnectionTimeout: 0, writeInterval: 0 }, api: adapter.defaults.api, exchange: counting, metrics,

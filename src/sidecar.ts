@@ -3,16 +3,17 @@
  * price API and the metrics server. Used by the CLI, the demo and the end-to-end tests.
  */
 import type http from 'node:http';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { ConfigError } from './config/errors.js';
 import type { MarketMap, OracleConfig } from './config/types.js';
 import type { Logger } from './log.js';
-import { createMetrics, type FeedAge, type Metrics } from './metrics/metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { PriceAges } from './metrics/price-age.js';
+import { SidecarRegistry } from './metrics/series.js';
 import { Aggregator, EMPTY_SNAPSHOT, type Snapshot } from './oracle/aggregator.js';
 import { every } from './oracle/schedule.js';
 import { QuoteStore } from './oracle/store.js';
-import { ProviderManager, providerTickers } from './providers/manager.js';
-import type { ProviderTicker } from './providers/types.js';
+import { ProviderManager } from './providers/manager.js';
 import { startGrpcServer, type OracleState } from './server/grpc-server.js';
 import { liveness, readiness, type LoopState } from './server/health.js';
 import { close, listen, splitAddress } from './server/http-util.js';
@@ -48,7 +49,7 @@ export interface Sidecar {
 
 export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   const { oracle, log } = o;
-  const registry = new Registry();
+  const registry = new SidecarRegistry();
   const metrics = createMetrics(registry);
   const store = new QuoteStore();
   let marketMap = o.marketMap;
@@ -60,7 +61,9 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   metrics.buildInfoExt.set({ version: o.version, node_version: process.version }, 1);
   metrics.updateIntervalSeconds.set(oracle.updateInterval / 1000);
   metrics.maxPriceAgeSeconds.set(oracle.maxPriceAge / 1000);
-  metrics.setFeedAgeSource(() => feedAges(providerTickers(marketMap), store, startedAt, Date.now()));
+  const priceAges = new PriceAges(metrics.priceAge, store, startedAt);
+  priceAges.setMarketMap(marketMap);
+  metrics.setPriceAgeWriter(() => priceAges.write());
   metrics.configReloadSuccessful.set(1);
   metrics.configReloadTimestamp.set(startedAt / 1000);
 
@@ -119,6 +122,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     }
     marketMap = next;
     aggregator.setMarketMap(next);
+    priceAges.setMarketMap(next);
     const changed = await providers.update(next);
     metrics.configReloadSuccessful.set(1);
     metrics.configReloadTimestamp.set(Date.now() / 1000);
@@ -153,15 +157,5 @@ async function startPriceServer(oracle: OracleConfig, state: OracleState): Promi
   } catch (err) {
     await grpcServer.close(0);
     throw err;
-  }
-}
-
-/** Every feed the market map asks for, with its age (since start-up when it never delivered). */
-function* feedAges(tickers: Map<string, ProviderTicker[]>, store: QuoteStore, startedAt: number, now: number): Iterable<FeedAge> {
-  for (const [provider, list] of tickers) {
-    for (const t of list) {
-      const at = store.get(provider, t.offChainTicker)?.at ?? startedAt;
-      yield { provider, id: t.offChainTicker.toLowerCase(), seconds: Math.max(0, now - at) / 1000 };
-    }
   }
 }

@@ -3,6 +3,7 @@
  * tests use a fresh one and a misspelt metric does not compile.
  */
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import { SeriesFamily } from './series.js';
 
 /** Histogram buckets of connect's latency metrics, in milliseconds. */
 export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2000];
@@ -24,31 +25,36 @@ function connectMetrics(r: Registry) {
       help: 'Number of ticks with a successful oracle update.',
       registers,
     }),
-    tickerUpdates: new Counter({
+    tickerUpdates: new SeriesFamily({
+      type: 'counter',
       name: 'side_car_health_check_ticker_updates_total',
       help: 'Number of ticks with a successful ticker update.',
       labelNames: ['id'] as const,
       registers,
     }),
-    providerPrice: new Gauge({
+    providerPrice: new SeriesFamily({
+      type: 'gauge',
       name: 'side_car_provider_price',
       help: 'Price gauge for a given currency pair on a given provider',
       labelNames: ['provider', 'id', 'decimals'] as const,
       registers,
     }),
-    aggregatedPrice: new Gauge({
+    aggregatedPrice: new SeriesFamily({
+      type: 'gauge',
       name: 'side_car_aggregated_price',
       help: 'Aggregate price for a given currency pair',
       labelNames: ['id', 'decimals'] as const,
       registers,
     }),
-    providerUpdates: new Counter({
+    providerUpdates: new SeriesFamily({
+      type: 'counter',
       name: 'side_car_health_check_provider_updates_total',
       help: 'Number of ticks with a successful provider update.',
       labelNames: ['provider', 'id', 'success'] as const,
       registers,
     }),
-    marketProviders: new Gauge({
+    marketProviders: new SeriesFamily({
+      type: 'gauge',
       name: 'side_car_health_check_market_providers',
       help: 'Number of providers that were used to calculate the price of a given market.',
       labelNames: ['id'] as const,
@@ -61,26 +67,30 @@ function connectMetrics(r: Registry) {
       registers,
     }),
     // Base provider (spec §1.3). `id` is the lower-cased off-chain ticker.
-    statusResponsesPerId: new Counter({
+    statusResponsesPerId: new SeriesFamily({
+      type: 'counter',
       name: 'side_car_provider_status_responses_per_id',
       help: 'Number of provider successes / failures per id.',
       labelNames: ['provider', 'id', 'status', 'code', 'type'] as const,
       registers,
     }),
-    statusResponses: new Counter({
+    statusResponses: new SeriesFamily({
+      type: 'counter',
       name: 'side_car_provider_status_responses',
       help: 'Number of provider successes / failures.',
       labelNames: ['provider', 'status', 'code', 'type'] as const,
       registers,
     }),
-    lastUpdatedId: new Gauge({
+    lastUpdatedId: new SeriesFamily({
+      type: 'gauge',
       name: 'side_car_provider_last_updated_id',
       help: 'Last time (unix seconds) a provider successfully updated the price of an id.',
       labelNames: ['provider', 'id', 'type'] as const,
       registers,
     }),
     // HTTP providers (spec §1.4).
-    apiInternalStatus: new Counter({
+    apiInternalStatus: new SeriesFamily({
+      type: 'counter',
       name: 'side_car_api_response_internal_status',
       help: 'The internal status of the API response.',
       labelNames: ['provider', 'id', 'internal_status'] as const,
@@ -112,7 +122,8 @@ function connectMetrics(r: Registry) {
       labelNames: ['provider', 'status'] as const,
       registers,
     }),
-    wsDataHandlerStatus: new Counter({
+    wsDataHandlerStatus: new SeriesFamily({
+      type: 'counter',
       name: 'side_car_web_socket_data_handler_status',
       help: 'Status of the websocket data handler.',
       labelNames: ['provider', 'status'] as const,
@@ -146,21 +157,13 @@ function handlerMetrics(r: Registry) {
   };
 }
 
-/** Age of one feed the market map asks for, computed when Prometheus scrapes. */
-export interface FeedAge {
-  provider: string;
-  /** Lower-cased off-chain ticker. */
-  id: string;
-  seconds: number;
-}
-
 /**
  * Metrics this side-car adds beyond connect, following Prometheus conventions (base units,
  * _seconds, _timestamp_seconds, bounded labels). Alert rules and dashboards in config/ use them.
  */
 function sidecarMetrics(r: Registry) {
   const registers = [r];
-  let feedAges: () => Iterable<FeedAge> = () => [];
+  let writePriceAges: () => void = () => undefined;
   return {
     buildInfoExt: new Gauge({
       name: 'side_car_build_info',
@@ -189,32 +192,35 @@ function sidecarMetrics(r: Registry) {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
       registers,
     }),
-    marketPriceServed: new Gauge({
+    marketPriceServed: new SeriesFamily({
+      type: 'gauge',
       name: 'side_car_market_price_served',
       help: '1 when the enabled market got a price at the last tick, else 0.',
       labelNames: ['id'] as const,
       registers,
     }),
-    marketMinProviders: new Gauge({
+    marketMinProviders: new SeriesFamily({
+      type: 'gauge',
       name: 'side_car_market_min_provider_count',
       help: 'The market\'s min_provider_count from the market map.',
       labelNames: ['id'] as const,
       registers,
     }),
-    priceDeviation: new Gauge({
+    priceDeviation: new SeriesFamily({
+      type: 'gauge',
       name: 'side_car_provider_price_deviation_ratio',
       help: "(provider's converted price - market median) / median at the last tick.",
       labelNames: ['provider', 'id'] as const,
       registers,
     }),
-    priceAge: new Gauge({
+    priceAge: new SeriesFamily({
+      type: 'gauge',
       name: 'side_car_provider_price_age_seconds',
       help: "Seconds since the feed's last price (since start-up if it never delivered one), at scrape time.",
       labelNames: ['provider', 'id'] as const,
       registers,
       collect() {
-        this.reset();
-        for (const f of feedAges()) this.set({ provider: f.provider, id: f.id }, f.seconds);
+        writePriceAges();
       },
     }),
     wsConnections: new Gauge({
@@ -239,9 +245,9 @@ function sidecarMetrics(r: Registry) {
       help: 'Unix time of the last market map (re)load that was applied.',
       registers,
     }),
-    /** Where side_car_provider_price_age_seconds reads its values from at scrape time. */
-    setFeedAgeSource(source: () => Iterable<FeedAge>): void {
-      feedAges = source;
+    /** What writes side_car_provider_price_age_seconds at scrape time (see price-age.ts). */
+    setPriceAgeWriter(write: () => void): void {
+      writePriceAges = write;
     },
   };
 }

@@ -18,11 +18,7 @@ export class QuoteStore {
    * price already held and is ignored otherwise. A result older than the stored one is ignored.
    */
   update(provider: string, ticker: string, price: string | null, at: number): void {
-    let quotes = this.byProvider.get(provider);
-    if (!quotes) {
-      quotes = new Map();
-      this.byProvider.set(provider, quotes);
-    }
+    const quotes = this.quotesOf(provider) as Map<string, Quote>;
     const held = quotes.get(ticker);
     if (held && at < held.at) return;
     if (price === null) {
@@ -30,6 +26,16 @@ export class QuoteStore {
       return;
     }
     quotes.set(ticker, { price, at });
+  }
+
+  /** A provider's quotes by ticker: a live view that stays valid while the store is updated. */
+  quotesOf(provider: string): ReadonlyMap<string, Quote> {
+    let quotes = this.byProvider.get(provider);
+    if (!quotes) {
+      quotes = new Map();
+      this.byProvider.set(provider, quotes);
+    }
+    return quotes;
   }
 
   /** The quote held for a ticker, fresh or not. */

@@ -160,3 +160,45 @@ describe('monitoring metrics set by the tick', () => {
     expect(await value(registry, 'side_car_last_tick_timestamp_seconds', {})).toBe(NOW / 1000);
   });
 });
+
+describe('market map changes', () => {
+  it('keeps normalising across a reload with the last tick\'s index, and drops the series of removed markets', async () => {
+    const btc = market('BTC/USD', 8, 1, [feed('binance_ws', 'BTCUSDT', { normalize: 'USDT/USD' })]);
+    const usdt = market('USDT/USD', 9, 1, [feed('coinbase_ws', 'USDT-USD')]);
+    const eth = market('ETH/USD', 8, 1, [feed('coinbase_ws', 'ETH-USD'), feed('kraken_api', 'XETHZUSD')]);
+    const { agg, registry } = setup(marketMap(btc, usdt, eth), [
+      ['binance_ws', 'BTCUSDT', '70000'],
+      ['coinbase_ws', 'USDT-USD', '1.001'],
+      ['coinbase_ws', 'ETH-USD', '3000'],
+      ['kraken_api', 'XETHZUSD', '3010'],
+    ]);
+    agg.tick(NOW);
+    expect(await value(registry, 'side_car_provider_price_deviation_ratio', { provider: 'kraken_api', id: 'eth/usd' })).toBeCloseTo(5 / 3005, 12);
+    agg.setMarketMap(marketMap(btc, usdt));
+    // The first tick after the reload normalises with the medians of the tick before it.
+    expect(agg.tick(NOW + 250).prices).toEqual({ 'BTC/USD': '7007000000000', 'USDT/USD': '1001000000' });
+    expect(await value(registry, 'side_car_provider_price_deviation_ratio', { provider: 'kraken_api', id: 'eth/usd' })).toBeUndefined();
+    expect(await value(registry, 'side_car_market_price_served', { id: 'eth/usd' })).toBeUndefined();
+    expect(await value(registry, 'side_car_market_min_provider_count', { id: 'eth/usd' })).toBeUndefined();
+    expect(await value(registry, 'side_car_market_price_served', { id: 'btc/usd' })).toBe(1);
+  });
+
+  it('follows a quote that changes between ticks and clears the deviation of a feed that went stale', async () => {
+    const map = marketMap(market('BTC/USD', 8, 1, [feed('coinbase_api', 'BTC-USD'), feed('kraken_api', 'XXBTZUSD'), feed('okx_ws', 'BTC-USDT')]));
+    const { agg, registry, store } = setup(map, [
+      ['coinbase_api', 'BTC-USD', '100'],
+      ['kraken_api', 'XXBTZUSD', '101'],
+      ['okx_ws', 'BTC-USDT', '102'],
+    ]);
+    expect(agg.tick(NOW).prices['BTC/USD']).toBe('10100000000');
+    store.update('kraken_api', 'XXBTZUSD', '103', NOW + 1);
+    expect(agg.tick(NOW + 2).prices['BTC/USD']).toBe('10200000000');
+    expect(await value(registry, 'side_car_provider_price', { provider: 'kraken_api', id: 'btc/usd', decimals: '8' })).toBe(103);
+    const later = NOW + MAX_AGE + 5;
+    store.update('kraken_api', 'XXBTZUSD', '104', later);
+    store.update('okx_ws', 'BTC-USDT', '102', later);
+    expect(agg.tick(later).prices['BTC/USD']).toBe('10300000000');
+    expect(await value(registry, 'side_car_provider_price_deviation_ratio', { provider: 'coinbase_api', id: 'btc/usd' })).toBeUndefined();
+    expect(await value(registry, 'side_car_provider_price_deviation_ratio', { provider: 'okx_ws', id: 'btc/usd' })).toBeCloseTo(-1 / 103, 12);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * side_car_provider_price_age_seconds: the age of every feed the market map asks for, written
+ * when Prometheus scrapes. The feeds and their series are compiled once per market map, so a
+ * scrape costs one store lookup and one field write per feed.
+ */
+import type { MarketMap } from '../config/types.js';
+import type { QuoteStore } from '../oracle/store.js';
+import { providerTickers } from '../providers/manager.js';
+import type { Series, SeriesFamily } from './series.js';
+
+interface AgedFeed {
+  readonly provider: string;
+  readonly ticker: string;
+  readonly series: Series;
+}
+
+export class PriceAges {
+  private feeds: AgedFeed[] = [];
+
+  constructor(
+    private readonly family: SeriesFamily<'provider' | 'id'>,
+    private readonly store: QuoteStore,
+    /** The age of a feed that never delivered counts from here. */
+    private readonly startedAt: number,
+  ) {}
+
+  setMarketMap(map: MarketMap): void {
+    const feeds: AgedFeed[] = [];
+    for (const [provider, list] of providerTickers(map)) {
+      for (const t of list) {
+        feeds.push({ provider, ticker: t.offChainTicker, series: this.family.child({ provider, id: t.offChainTicker.toLowerCase() }) });
+      }
+    }
+    this.feeds = feeds;
+  }
+
+  /** Write every feed's age at `now`; feeds no longer in the map leave the exposition. */
+  write(now = Date.now()): void {
+    this.family.reset();
+    for (const f of this.feeds) {
+      const at = this.store.get(f.provider, f.ticker)?.at ?? this.startedAt;
+      f.series.set(Math.max(0, now - at) / 1000);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * SeriesFamily renders what prom-client would for the same values, and the side-car's
+ * registry produces the same exposition as prom-client's generic path for every family.
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { createMetrics } from '../../src/metrics/metrics.js';
+import { PriceAges } from '../../src/metrics/price-age.js';
+import { SeriesFamily, SidecarRegistry } from '../../src/metrics/series.js';
+import { QuoteStore } from '../../src/oracle/store.js';
+import { ProviderSink } from '../../src/providers/sink.js';
+import { feed, market, marketMap } from '../helpers/market.js';
+
+/** Sample lines as a sorted list of `name{sorted labels} value` (label order is not significant). */
+function samples(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const m = /^([^{ ]+)(?:\{(.*)\})? (.+)$/.exec(l);
+      if (!m) throw new Error(`unparsable line ${l}`);
+      const labels = (m[2] ?? '').match(/\w+="(?:[^"\\]|\\.)*"/g) ?? [];
+      return `${m[1]}{${labels.sort().join(',')}} ${m[3]}`;
+    })
+    .sort();
+}
+
+const TRICKY = 'a "quoted" back\\slash\nnewline';
+
+describe('SeriesFamily', () => {
+  it('renders the same text as a prom-client gauge and counter with the same writes', async () => {
+    const ours = new SidecarRegistry();
+    const theirs = new Registry();
+    const g = new SeriesFamily({ name: 'x_gauge', help: 'Help with \\ and\nnewline.', type: 'gauge', labelNames: ['provider', 'id'] as const, registers: [ours] });
+    const c = new SeriesFamily({ name: 'x_total', help: 'A counter.', type: 'counter', labelNames: ['id'] as const, registers: [ours] });
+    const pg = new Gauge({ name: 'x_gauge', help: 'Help with \\ and\nnewline.', labelNames: ['provider', 'id'] as const, registers: [theirs] });
+    const pc = new Counter({ name: 'x_total', help: 'A counter.', labelNames: ['id'] as const, registers: [theirs] });
+    const writes: Array<[string, string, number]> = [['okx_ws', 'btc/usd', 70000.5], ['okx_ws', TRICKY, -1e-9], ['kraken_api', 'eth/usd', 1e21], ['okx_ws', 'btc/usd', Infinity]];
+    for (const [provider, id, v] of writes) {
+      g.set({ provider, id }, v);
+      pg.set({ provider, id }, v);
+      c.inc({ id });
+      pc.inc({ id });
+    }
+    c.child({ id: 'held' }).inc(2.5);
+    pc.inc({ id: 'held' }, 2.5);
+    const text = await ours.metrics();
+    expect(text).toBe(await theirs.metrics());
+    expect(text).toContain('x_gauge{provider="okx_ws",id="a \\"quoted\\" back\\\\slash\\nnewline"} -1e-9');
+    expect(text).toContain('x_gauge{provider="okx_ws",id="btc/usd"} +Inf');
+  });
+
+  it('shows a series only once written, and hides it again on clear or reset while the handle stays valid', async () => {
+    const r = new SidecarRegistry();
+    const g = new SeriesFamily({ name: 'y', help: 'y', type: 'gauge', labelNames: ['id'] as const, registers: [r] });
+    const held = g.child({ id: 'a' });
+    expect(await r.metrics()).toBe('# HELP y y\n# TYPE y gauge\n');
+    held.set(3);
+    expect(samples(await r.metrics())).toEqual(['y{id="a"} 3']);
+    held.clear();
+    expect(samples(await r.metrics())).toEqual([]);
+    held.set(4);
+    g.set({ id: 'b' }, 5);
+    g.reset();
+    expect((await g.get()).values).toEqual([]);
+    held.set(6);
+    expect(g.child({ id: 'a' })).toBe(held);
+    expect((await g.get()).values).toEqual([{ labels: { id: 'a' }, value: 6 }]);
+  });
+
+  it('names the family and the label when a label is missing', () => {
+    const g = new SeriesFamily({ name: 'z', help: 'z', type: 'gauge', labelNames: ['provider', 'id'] as const });
+    expect(() => g.child({ provider: 'x' } as never)).toThrow('metric z: label "id" is missing');
+  });
+});
+
+describe('the side-car registry', () => {
+  it('renders every metric of the side-car exactly as prom-client does', async () => {
+    const registry = new SidecarRegistry();
+    const m = createMetrics(registry, false);
+    const store = new QuoteStore();
+    const sink = new ProviderSink('okx_ws', 'websockets', store, m);
+    sink.deliver({ resolved: [{ ticker: 'BTC-USDT', price: '70000' }], unresolved: [{ ticker: 'ETH-USDT', code: 3, reason: 'no price' }] }, 1_700_000_000_000);
+    m.apiHttpStatus.inc({ provider: 'kraken_api', status_code: '2XX', status_code_exact: '200' });
+    m.apiLatency.observe({ provider: 'kraken_api', endpoint: 'https://api.kraken.com' }, 120);
+    m.marketPriceServed.set({ id: 'btc/usd' }, 1);
+    m.providerPrice.set({ provider: 'okx_ws', id: 'btc/usd', decimals: '8' }, 70000);
+    const ages = new PriceAges(m.priceAge, store, 1_699_999_990_000);
+    ages.setMarketMap(marketMap(market('BTC/USD', 8, 1, [feed('okx_ws', 'BTC-USDT'), feed('kraken_api', 'XBTUSDT')])));
+    m.setPriceAgeWriter(() => ages.write(1_700_000_002_000));
+    // prom-client's own rendering of the very same metric objects.
+    const generic = await Registry.prototype.metrics.call(registry);
+    const ours = await registry.metrics();
+    expect(ours).toBe(generic);
+    expect(samples(ours)).toEqual(expect.arrayContaining([
+      'side_car_provider_price_age_seconds{id="btc-usdt",provider="okx_ws"} 2',
+      'side_car_provider_price_age_seconds{id="xbtusdt",provider="kraken_api"} 12',
+      'side_car_provider_status_responses_per_id{code="0",id="btc-usdt",provider="okx_ws",status="success",type="websockets"} 1',
+      'side_car_provider_last_updated_id{id="btc-usdt",provider="okx_ws",type="websockets"} 1700000000',
+    ]));
+  });
+
+  it('drops the price age of a feed that left the market map', async () => {
+    const registry = new SidecarRegistry();
+    const m = createMetrics(registry, false);
+    const ages = new PriceAges(m.priceAge, new QuoteStore(), 0);
+    m.setPriceAgeWriter(() => ages.write(5000));
+    ages.setMarketMap(marketMap(market('BTC/USD', 8, 1, [feed('okx_ws', 'BTC-USDT'), feed('kraken_api', 'XBTUSDT')])));
+    expect(samples(await registry.metrics()).filter((l) => l.startsWith('side_car_provider_price_age'))).toHaveLength(2);
+    ages.setMarketMap(marketMap(market('BTC/USD', 8, 1, [feed('kraken_api', 'XBTUSDT')])));
+    expect(samples(await registry.metrics()).filter((l) => l.startsWith('side_car_provider_price_age'))).toEqual([
+      'side_car_provider_price_age_seconds{id="xbtusdt",provider="kraken_api"} 5',
+    ]);
+  });
+});
