@@ -73,7 +73,7 @@ function randomCase(seed: number) {
   const quotes: Array<[string, string, string]> = [['p0', 'USDT-USD', '1.000100000000000000001'], ['p1', 'USDT-USD2', '0.9998']];
   for (let i = 0; i < 40; i++) {
     const n = 1 + Math.floor(r() * 8);
-    const base = (['70000.00000000001', '0.1234567890123457', '3.3333333333333335', '1'] as const)[i % 4];
+    const base = ['70000.00000000001', '0.1234567890123457', '3.3333333333333335', '1'][i % 4] ?? '1';
     const feeds = PROVIDERS.slice(0, n).map((p, j) => {
       const invert = r() < 0.2;
       const normalize = !invert && r() < 0.2 ? 'USDT/USD' : undefined;
