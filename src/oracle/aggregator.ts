@@ -72,6 +72,11 @@ interface MarketPlan {
   current: Decimal | undefined;
   previousValue: number;
   currentValue: number;
+  /** Scratch for the feeds with a price, in ascending order (as long as `feeds`). */
+  readonly sorted: FeedPlan[];
+  /** The exact middle values the last median was computed from. */
+  lo: Decimal | undefined;
+  hi: Decimal | undefined;
   /** The last served median and its scaled string (reused while the median object is unchanged). */
   scaledOf: Decimal | undefined;
   scaled: string;
@@ -148,6 +153,9 @@ export class Aggregator {
         current: undefined,
         previousValue: Number.NaN,
         currentValue: Number.NaN,
+        sorted: feeds.slice(),
+        lo: undefined,
+        hi: undefined,
         scaledOf: undefined,
         scaled: '',
       });
@@ -177,36 +185,55 @@ export class Aggregator {
       market.current = undefined;
     }
     for (const market of this.plan) {
-      const priced: FeedPlan[] = [];
+      // Feeds with a price, kept in ascending order by insertion (at most a few per market).
+      const priced = market.sorted;
+      let count = 0;
       for (const feed of market.feeds) {
-        if (this.convert(feed, now)) {
-          feed.ok.inc();
-          feed.price.set(feed.value);
-          priced.push(feed);
-        } else {
+        if (!this.convert(feed, now)) {
           feed.failed.inc();
           feed.deviation.clear();
+          continue;
         }
+        feed.ok.inc();
+        feed.price.set(feed.value);
+        let i = count++;
+        while (i > 0 && byValue(priced[i - 1] as FeedPlan, feed) > 0) {
+          priced[i] = priced[i - 1] as FeedPlan;
+          i -= 1;
+        }
+        priced[i] = feed;
       }
-      const count = priced.length;
       market.providerCount.set(count);
       if (count === 0 || count < market.minProviders) {
         market.served.set(0);
-        for (const feed of priced) feed.deviation.clear();
+        for (let i = 0; i < count; i++) (priced[i] as FeedPlan).deviation.clear();
         missing.push(market.key);
         continue;
       }
       market.served.set(1);
-      priced.sort(byValue);
       const mid = count >> 1;
-      const hi = priced[mid] as FeedPlan;
-      let med = exactOf(hi);
-      let medValue = hi.invert || hi.norm ? med.toNumber() : hi.value;
-      if (count % 2 === 0) {
-        med = exactOf(priced[mid - 1] as FeedPlan).plus(med).div(2);
+      const hi = exactOf(priced[mid] as FeedPlan);
+      const lo = count % 2 === 0 ? exactOf(priced[mid - 1] as FeedPlan) : hi;
+      let med: Decimal;
+      let medValue: number;
+      if (lo === market.lo && hi === market.hi && market.previous) {
+        // The same middle values as at the previous tick: the same median.
+        med = market.previous;
+        medValue = market.previousValue;
+      } else if (lo === hi) {
+        med = hi;
+        const f = priced[mid] as FeedPlan;
+        medValue = f.invert || f.norm ? med.toNumber() : f.value;
+      } else {
+        med = lo.plus(hi).div(2);
         medValue = med.toNumber();
       }
-      for (const feed of priced) feed.deviation.set((feed.value - medValue) / medValue);
+      market.lo = lo;
+      market.hi = hi;
+      for (let i = 0; i < count; i++) {
+        const feed = priced[i] as FeedPlan;
+        feed.deviation.set((feed.value - medValue) / medValue);
+      }
       market.current = med;
       market.currentValue = medValue;
       if (market.scaledOf !== med) {
