@@ -23,8 +23,11 @@ export interface Fixture {
   map: MarketMap;
   /** Re-deliver every feed (fresh receive times, same prices). */
   refresh(now?: number): void;
-  /** Deliver a new price for every feed (each moved by up to ±0.05 %, new strings). */
-  move(now?: number): void;
+  /** Deliver a new price for `count` feeds from the `from`-th on, cyclically (default: every feed),
+   *  each moved by up to ±0.05 % (new strings). */
+  move(now?: number, from?: number, count?: number): void;
+  /** Number of feeds. */
+  readonly feeds: number;
 }
 
 export function buildFixture(markets = 1000, providers = 8): Fixture {
@@ -54,8 +57,9 @@ export function buildFixture(markets = 1000, providers = 8): Fixture {
   const refresh = (now = Date.now()) => {
     for (const f of feeds) sinks.get(f.provider)?.deliver({ resolved: [{ ticker: f.ticker, price: f.price }], unresolved: [] }, now);
   };
-  const move = (now = Date.now()) => {
-    for (const f of feeds) {
+  const move = (now = Date.now(), from = 0, count = feeds.length) => {
+    for (let i = 0; i < count; i++) {
+      const f = feeds[(from + i) % feeds.length] as (typeof feeds)[number];
       const p = Number(f.price) * (1 + (Math.random() - 0.5) / 1000);
       f.price = p.toPrecision(8);
       sinks.get(f.provider)?.deliver({ resolved: [{ ticker: f.ticker, price: f.price }], unresolved: [] }, now);
@@ -66,5 +70,5 @@ export function buildFixture(markets = 1000, providers = 8): Fixture {
   const ages = new PriceAges(metrics.priceAge, store, Date.now());
   ages.setMarketMap(map);
   metrics.setPriceAgeWriter(() => ages.write());
-  return { registry, metrics, store, aggregator, map, refresh, move };
+  return { registry, metrics, store, aggregator, map, refresh, move, feeds: feeds.length };
 }

@@ -39,7 +39,17 @@ export class PriceAges {
     this.family.reset();
     for (const f of this.feeds) {
       const at = this.store.get(f.provider, f.ticker)?.at ?? this.startedAt;
-      f.series.set(Math.max(0, now - at) / 1000);
+      const ms = Math.max(0, now - at);
+      if (Number.isInteger(ms)) f.series.setText(ms / 1000, millisAsSeconds(ms));
+      else f.series.set(ms / 1000);
     }
   }
+}
+
+/** Whole milliseconds as a decimal number of seconds ("12.345"): the same float as ms / 1000. */
+export function millisAsSeconds(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const rest = ms - seconds * 1000;
+  if (rest === 0) return String(seconds);
+  return `${seconds}.${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}`;
 }

@@ -7,37 +7,98 @@
  * cost tens of milliseconds each (see BENCHMARKS.md).
  *
  * A family registers itself with a prom-client Registry like any metric (`get()`, `reset()`,
- * `getSingleMetric`); `SidecarRegistry` renders it with `render()` instead of the generic path.
+ * `getSingleMetric`); `SidecarRegistry` renders it with `renderInto()` instead of the generic path.
  */
 import { Registry } from 'prom-client';
 
 export type SeriesType = 'gauge' | 'counter';
 
-/** One labelled series. Absent from the exposition until first written, as in prom-client. */
-export class Series {
-  value = 0;
-  written = false;
+/**
+ * A family's series in creation order, in flat arrays: a write touches two array slots, and the
+ * exposition is rendered by one sequential pass over memory (at ~50,000 series, chasing one
+ * object per series costs more than the rendering itself).
+ */
+class SeriesTable {
+  count = 0;
+  values = new Float64Array(64);
+  written = new Uint8Array(64);
+  /** UTF-8 `\nname{labels} ` of every series back to back; series i spans starts[i]..starts[i+1]. */
+  lines = new Uint8Array(4096);
+  starts = new Uint32Array(65);
+  /** Exposition text given with a value (setText), instead of formatting the float. */
+  readonly texts: Array<string | undefined> = [];
+  readonly labels: Array<Readonly<Record<string, string>>> = [];
 
+  add(labels: Readonly<Record<string, string>>, line: Uint8Array): number {
+    const i = this.count;
+    if (i + 1 >= this.values.length) {
+      const size = this.values.length * 2;
+      this.values = grow(this.values, new Float64Array(size));
+      this.written = grow(this.written, new Uint8Array(size));
+      this.starts = grow(this.starts, new Uint32Array(size + 1));
+    }
+    const start = this.starts[i] as number;
+    if (start + line.length > this.lines.length) this.lines = grow(this.lines, new Uint8Array(Math.max(this.lines.length * 2, start + line.length)));
+    this.lines.set(line, start);
+    this.starts[i + 1] = start + line.length;
+    this.labels.push(labels);
+    this.texts.push(undefined);
+    this.count = i + 1;
+    return i;
+  }
+}
+
+function grow<T extends Float64Array | Uint8Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** One labelled series (a handle: hold it and write through it). Absent until first written. */
+export class Series {
   constructor(
-    readonly labels: Readonly<Record<string, string>>,
-    /** `name{labels} ` with label values escaped. */
-    readonly prefix: string,
+    private readonly table: SeriesTable,
+    private readonly index: number,
   ) {}
 
+  get value(): number {
+    return this.table.values[this.index] as number;
+  }
+
+  get written(): boolean {
+    return this.table.written[this.index] === 1;
+  }
+
+  get labels(): Readonly<Record<string, string>> {
+    return this.table.labels[this.index] as Readonly<Record<string, string>>;
+  }
+
   set(value: number): void {
-    this.value = value;
-    this.written = true;
+    this.table.values[this.index] = value;
+    this.table.written[this.index] = 1;
+    this.table.texts[this.index] = undefined;
+  }
+
+  /**
+   * Set `value` with the text to expose for it: a decimal literal that parses to exactly `value`
+   * (e.g. the exchange's own price string), which spares formatting the float at every scrape.
+   */
+  setText(value: number, text: string): void {
+    this.table.values[this.index] = value;
+    this.table.written[this.index] = 1;
+    this.table.texts[this.index] = text;
   }
 
   inc(by = 1): void {
-    this.value += by;
-    this.written = true;
+    (this.table.values[this.index] as number) += by;
+    this.table.written[this.index] = 1;
+    this.table.texts[this.index] = undefined;
   }
 
   /** Remove from the exposition (a gauge without a value this tick). */
   clear(): void {
-    this.value = 0;
-    this.written = false;
+    this.table.values[this.index] = 0;
+    this.table.written[this.index] = 0;
+    this.table.texts[this.index] = undefined;
   }
 }
 
@@ -70,7 +131,8 @@ export class SeriesFamily<L extends string> {
   /** How prom-client's cluster aggregation combines this metric. */
   readonly aggregator = 'sum' as const;
   private readonly series = new Map<string, Series>();
-  private readonly header: string;
+  private readonly table = new SeriesTable();
+  private readonly header: Uint8Array;
   private readonly collectHook: ((family: SeriesFamily<L>) => void) | undefined;
 
   constructor(options: SeriesFamilyOptions<L>) {
@@ -79,7 +141,7 @@ export class SeriesFamily<L extends string> {
     this.type = options.type;
     this.labelNames = options.labelNames;
     this.collectHook = options.collect;
-    this.header = `# HELP ${this.name} ${escapeText(this.help)}\n# TYPE ${this.name} ${this.type}`;
+    this.header = Buffer.from(`# HELP ${this.name} ${escapeText(this.help)}\n# TYPE ${this.name} ${this.type}`);
     for (const r of options.registers ?? []) r.registerMetric(this as never);
   }
 
@@ -99,7 +161,7 @@ export class SeriesFamily<L extends string> {
         own[n] = labels[n];
         parts.push(`${n}="${escapeLabelValue(labels[n])}"`);
       }
-      s = new Series(Object.freeze(own), `${this.name}{${parts.join(',')}} `);
+      s = new Series(this.table, this.table.add(Object.freeze(own), Buffer.from(`\n${this.name}{${parts.join(',')}} `)));
       this.series.set(key, s);
     }
     return s;
@@ -115,23 +177,82 @@ export class SeriesFamily<L extends string> {
 
   /** Every series leaves the exposition; held handles stay valid and reappear when written. */
   reset(): void {
-    for (const s of this.series.values()) s.clear();
+    this.table.values.fill(0);
+    this.table.written.fill(0);
+    this.table.texts.fill(undefined);
   }
 
   /** prom-client's read interface (tests, getMetricsAsJSON). */
   get(): Promise<FamilyValues> {
     this.collectHook?.(this);
+    const t = this.table;
     const values: FamilyValues['values'] = [];
-    for (const s of this.series.values()) if (s.written) values.push({ labels: { ...s.labels }, value: s.value });
+    for (let i = 0; i < t.count; i++) if (t.written[i] === 1) values.push({ labels: { ...t.labels[i] }, value: t.values[i] as number });
     return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator });
   }
 
-  /** This family in the Prometheus text format, as prom-client renders it (no trailing newline). */
-  render(): string {
+  /** Append this family in the Prometheus text format, as prom-client renders it (no final newline). */
+  renderInto(w: ByteWriter): void {
     this.collectHook?.(this);
-    let out = this.header;
-    for (const s of this.series.values()) if (s.written) out += '\n' + s.prefix + formatValue(s.value);
-    return out;
+    w.bytes(this.header);
+    const { count, values, written, lines, starts, texts } = this.table;
+    // A formatted value is at most 24 characters (-1.2345678901234567e-308); texts may be longer.
+    w.reserve((starts[count] as number) + count * 24);
+    let buf = w.buf;
+    let at = w.length;
+    for (let i = 0; i < count; i++) {
+      if (written[i] === 0) continue;
+      const text = texts[i];
+      if (text !== undefined && text.length > 24) {
+        w.length = at;
+        w.reserve((starts[count] as number) - (starts[i] as number) + text.length + (count - i) * 24);
+        buf = w.buf;
+      }
+      const start = starts[i] as number;
+      const end = starts[i + 1] as number;
+      buf.set(lines.subarray(start, end), at);
+      at += end - start;
+      const value = text ?? formatValue(values[i] as number);
+      for (let k = 0; k < value.length; k++) buf[at++] = value.charCodeAt(k);
+    }
+    w.length = at;
+  }
+}
+
+/**
+ * A growable byte buffer. The exposition is written as bytes (pre-encoded series lines plus
+ * ASCII values): at ~50,000 series, building one string and encoding it costs several times more.
+ */
+export class ByteWriter {
+  buf: Buffer;
+  length = 0;
+
+  constructor(capacity = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Make room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+
+  text(s: string): void {
+    this.reserve(Buffer.byteLength(s));
+    this.length += this.buf.write(s, this.length, 'utf8');
+  }
+
+  /** The bytes written (a view, not a copy). */
+  result(): Buffer {
+    return this.buf.subarray(0, this.length);
   }
 }
 
@@ -153,18 +274,55 @@ interface GenericFormatter {
   getMetricsAsString(metric: unknown): Promise<string>;
 }
 
+const FAMILY_SEPARATOR = Buffer.from('\n\n');
+const NEWLINE = Buffer.from('\n');
+
 /**
  * A prom-client Registry that renders SeriesFamily metrics itself and every other metric
  * through prom-client (Prometheus text format 0.0.4, the side-car's only exposition format).
  */
 export class SidecarRegistry extends Registry {
-  override async metrics(): Promise<string> {
+  /** Bytes of the last exposition, to size the next one's buffer. */
+  private lastSize = 64 * 1024;
+
+  /** The exposition as UTF-8 bytes, byte for byte what prom-client's `metrics()` returns. */
+  async metricsBuffer(): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    await this.stream((c) => chunks.push(c), Infinity);
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  }
+
+  /**
+   * Render the exposition into `emit` as it is produced, in chunks of at least `chunkBytes`
+   * (whole families), so a scraper reads one part while the next is rendered.
+   */
+  async stream(emit: (chunk: Buffer) => void, chunkBytes = 256 * 1024): Promise<void> {
     const generic = (Registry.prototype as unknown as GenericFormatter).getMetricsAsString;
-    const parts: string[] = [];
+    const capacity = Number.isFinite(chunkBytes) ? chunkBytes * 2 : this.lastSize + (this.lastSize >> 3);
+    let w = new ByteWriter(capacity);
+    let total = 0;
+    let first = true;
     for (const m of this.getMetricsAsArray()) {
+      if (!first) w.bytes(FAMILY_SEPARATOR);
+      first = false;
       const metric: unknown = m;
-      parts.push(metric instanceof SeriesFamily ? metric.render() : await generic.call(this, m));
+      if (metric instanceof SeriesFamily) metric.renderInto(w);
+      else w.text(await generic.call(this, m));
+      if (w.length >= chunkBytes) {
+        total += w.length;
+        emit(w.result());
+        w = new ByteWriter(capacity);
+        // Let the event loop flush the chunk to the socket (and run a due tick) before rendering on.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
-    return `${parts.join('\n\n')}\n`;
+    w.bytes(NEWLINE);
+    total += w.length;
+    emit(w.result());
+    this.lastSize = total;
+  }
+
+  override async metrics(): Promise<string> {
+    return (await this.metricsBuffer()).toString('utf8');
   }
 }

@@ -47,6 +47,8 @@ interface FeedPlan {
   quote: Quote | undefined;
   /** Its price as float64, inverted if configured (NaN when not a positive number). */
   base: number;
+  /** The quote's price string when it is a plain decimal literal for `base` (not inverted). */
+  baseText: string | undefined;
   /** Its price as an exact decimal, inverted if configured; parsed when first needed. */
   baseExact: Decimal | undefined;
   /** The normalising median applied this tick (undefined without normalisation). */
@@ -89,6 +91,8 @@ interface MarketPlan {
 const TIE = 1e-14;
 
 const ONE = dec(1);
+/** A decimal literal Prometheus parses as a float (no sign, no spaces, no hex). */
+const DECIMAL_LITERAL = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export class Aggregator {
   private plan: MarketPlan[] = [];
@@ -131,6 +135,7 @@ export class Aggregator {
           deviation: m.priceDeviation.child({ provider, id: idLabel }),
           quote: undefined,
           base: Number.NaN,
+          baseText: undefined,
           baseExact: undefined,
           norm: undefined,
           value: Number.NaN,
@@ -195,7 +200,9 @@ export class Aggregator {
           continue;
         }
         feed.ok.inc();
-        feed.price.set(feed.value);
+        // A plain quote is exposed as the exchange wrote it (it parses to the same float64).
+        if (feed.baseText !== undefined && feed.normalizeBy === null) feed.price.setText(feed.value, feed.baseText);
+        else feed.price.set(feed.value);
         let i = count++;
         while (i > 0 && byValue(priced[i - 1] as FeedPlan, feed) > 0) {
           priced[i] = priced[i - 1] as FeedPlan;
@@ -262,6 +269,7 @@ export class Aggregator {
       feed.quote = quote;
       const n = Number(quote.price);
       feed.base = feed.invert ? 1 / n : n;
+      feed.baseText = !feed.invert && DECIMAL_LITERAL.test(quote.price) ? quote.price : undefined;
       feed.baseExact = undefined;
       feed.exact = undefined;
     }

@@ -6,6 +6,7 @@
 import type http from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Metrics } from '../metrics/metrics.js';
+import { SidecarRegistry } from '../metrics/series.js';
 import { liveness, readiness, type LoopState } from './health.js';
 import { createServer, sendJson } from './http-util.js';
 
@@ -31,8 +32,17 @@ export function createMetricsServer(registry: Registry, metrics: Metrics, loop: 
     metrics.scrapesInFlight.set(inFlight);
     try {
       metrics.scrapes.inc({ code: '200' });
-      const body = await registry.metrics();
-      res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(body) });
+      if (registry instanceof SidecarRegistry && req.method === 'GET') {
+        // Streamed as rendered (chunked): the scraper reads while the rest is rendered.
+        await registry.stream((chunk) => {
+          if (!res.headersSent) res.writeHead(200, { 'content-type': registry.contentType });
+          res.write(chunk);
+        });
+        res.end();
+        return;
+      }
+      const body = Buffer.from(await registry.metrics());
+      res.writeHead(200, { 'content-type': registry.contentType, 'content-length': body.length });
       res.end(req.method === 'HEAD' ? undefined : body);
     } finally {
       inFlight -= 1;

@@ -50,6 +50,23 @@ describe('SeriesFamily', () => {
     expect(text).toContain('x_gauge{provider="okx_ws",id="btc/usd"} +Inf');
   });
 
+  it('encodes non-ASCII labels as UTF-8 and grows its buffer past the previous size', async () => {
+    const ours = new SidecarRegistry();
+    const theirs = new Registry();
+    const g = new SeriesFamily({ name: 'u', help: 'Ünïcode help ✓', type: 'gauge', labelNames: ['id'] as const, registers: [ours] });
+    const pg = new Gauge({ name: 'u', help: 'Ünïcode help ✓', labelNames: ['id'] as const, registers: [theirs] });
+    g.set({ id: 'δ/usd' }, 0.5);
+    pg.set({ id: 'δ/usd' }, 0.5);
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+    for (let i = 0; i < 20_000; i++) {
+      g.set({ id: `market-${i}/usd` }, i / 7);
+      pg.set({ id: `market-${i}/usd` }, i / 7);
+    }
+    const bytes = await ours.metricsBuffer();
+    expect(bytes.length).toBeGreaterThan(512 * 1024);
+    expect(bytes.toString('utf8')).toBe(await theirs.metrics());
+  });
+
   it('shows a series only once written, and hides it again on clear or reset while the handle stays valid', async () => {
     const r = new SidecarRegistry();
     const g = new SeriesFamily({ name: 'y', help: 'y', type: 'gauge', labelNames: ['id'] as const, registers: [r] });
@@ -111,5 +128,35 @@ describe('the side-car registry', () => {
     expect(samples(await registry.metrics()).filter((l) => l.startsWith('side_car_provider_price_age'))).toEqual([
       'side_car_provider_price_age_seconds{id="xbtusdt",provider="kraken_api"} 5',
     ]);
+  });
+});
+
+describe('exposition texts', () => {
+  it('writes whole milliseconds as seconds that parse to exactly ms / 1000', async () => {
+    const { millisAsSeconds } = await import('../../src/metrics/price-age.js');
+    for (const ms of [0, 1, 9, 10, 99, 100, 999, 1000, 1001, 12_345, 120_000, 86_400_001, 1_700_000_000_123]) {
+      expect(Number(millisAsSeconds(ms)), String(ms)).toBe(ms / 1000);
+    }
+    expect(millisAsSeconds(12_045)).toBe('12.045');
+    expect(millisAsSeconds(7000)).toBe('7');
+  });
+
+  it('exposes a plain quote as the exchange wrote it and formats anything else', async () => {
+    const { Aggregator } = await import('../../src/oracle/aggregator.js');
+    const registry = new SidecarRegistry();
+    const m = createMetrics(registry, false);
+    const store = new QuoteStore();
+    const map = marketMap(
+      market('BTC/USD', 8, 1, [feed('okx_ws', 'BTC-USD'), feed('kraken_api', 'XBTUSD', { invert: true }), feed('gate_ws', 'BTC_USD')]),
+    );
+    store.update('okx_ws', 'BTC-USD', '70000.10', 1000);
+    store.update('kraken_api', 'XBTUSD', '0.00001428571', 1000);
+    store.update('gate_ws', 'BTC_USD', ' 70001', 1000); // Number() reads it; the exposition must not carry it
+    new Aggregator(map, store, m, 120_000).tick(2000);
+    const text = await registry.metrics();
+    expect(text).toContain('side_car_provider_price{provider="okx_ws",id="btc/usd",decimals="8"} 70000.10\n');
+    expect(text).toContain(`side_car_provider_price{provider="kraken_api",id="btc/usd",decimals="8"} ${1 / 0.00001428571}\n`);
+    expect(text).toContain('side_car_provider_price{provider="gate_ws",id="btc/usd",decimals="8"} 70001\n');
+    expect(await registry.metrics()).toBe(await Registry.prototype.metrics.call(registry).then((t) => t.replace('} 70000.1\n', '} 70000.10\n')));
   });
 });
