@@ -12,6 +12,17 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (dist-bench/bench/ → ../../). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DAEMON = join(ROOT, 'dist/src/main.js');
+
+/**
+ * Node flags the daemon runs with: those of `npm start` (package.json; the Dockerfile's
+ * ENTRYPOINT carries the same), plus BENCH_NODE_ARGS (e.g. --cpu-prof) when profiling.
+ */
+export function daemonNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  const flags = words.slice(words.indexOf('node') + 1, words.indexOf('dist/src/main.js'));
+  return [...flags, ...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])];
+}
 export const SIM = join(ROOT, 'dist/src/sim/main.js');
 
 export function median(xs: readonly number[]): number {
@@ -99,7 +110,7 @@ export async function startDaemon(oracle: object, market: object, extra: string[
     DAEMON, '--oracle-config', tempJson('oracle.json', oracle), '--market-config-path', tempJson('market.json', market),
     '--host', '127.0.0.1', '--port', '0', '--metrics-prometheus-address', '127.0.0.1:0', ...extra,
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...daemonNodeFlags(), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => {
     if (out.length < 1 << 20) out += d.toString();

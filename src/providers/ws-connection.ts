@@ -19,6 +19,7 @@ import WebSocket from 'ws';
 import type { ApiConfig, WebSocketConfig } from '../config/types.js';
 import { LogThrottle, type Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { Series } from '../metrics/series.js';
 import { failAll } from './http-poller.js';
 import type { ProviderSink } from './sink.js';
 import { ErrorCode, type DialTarget, type ProviderTicker, type WsExchange, type WsSession } from './types.js';
@@ -55,8 +56,16 @@ export class WsConnection {
   /** Index of the endpoint dialled; connect only ever dials endpoints[0]. */
   private endpoint = 0;
   private readonly throttle = new LogThrottle();
+  /** Held status series (connect's counters), so a message costs no label work. */
+  private readonly connSeries = new Map<ConnStatus, Series>();
+  private readonly handlerSeries = new Map<HandlerStatus, Series>();
+  private readonly readSuccess: Series;
+  private readonly handleSuccess: Series;
 
-  constructor(private readonly o: WsConnectionOptions) {}
+  constructor(private readonly o: WsConnectionOptions) {
+    this.readSuccess = this.connCounter('read_success');
+    this.handleSuccess = this.handlerCounter('handle_message_success');
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -178,6 +187,7 @@ export class WsConnection {
   private receive(ws: WebSocket, session: WsSession, readTimeout: number): Promise<void> {
     const { o } = this;
     let last = performance.now();
+    let lastMessage = Date.now();
     let deadline: NodeJS.Timeout | undefined;
     let failed = false;
     const fail = (reason: string) => {
@@ -186,18 +196,21 @@ export class WsConnection {
       this.conn('read_err');
       this.note('read', `connection lost: ${reason}`);
     };
-    const arm = () => {
-      if (deadline) clearTimeout(deadline);
+    // One timer per read timeout, not one per message: when it fires early (messages came in
+    // meanwhile) it re-arms for the time left since the last message.
+    const arm = (ms: number) => {
       deadline = setTimeout(() => {
+        const idle = Date.now() - lastMessage;
+        if (idle < readTimeout) return arm(readTimeout - idle);
         fail(`no message for ${readTimeout} ms`);
         ws.close(1000);
         setTimeout(() => ws.terminate(), 1000).unref();
-      }, readTimeout);
+      }, ms);
     };
-    arm();
+    arm(readTimeout);
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-      arm();
-      this.conn('read_success');
+      lastMessage = Date.now();
+      this.readSuccess.inc();
       const frame = isBinary ? toBytes(data) : toBytes(data).toString('utf8');
       let result;
       try {
@@ -211,7 +224,7 @@ export class WsConnection {
         return;
       }
       if (result.response) o.sink.deliver(result.response);
-      this.handler('handle_message_success');
+      this.handleSuccess.inc();
       for (const reply of result.replies ?? []) {
         this.handler('create_message_success');
         void this.write(ws, reply);
@@ -291,11 +304,29 @@ export class WsConnection {
   }
 
   private conn(status: ConnStatus): void {
-    this.o.metrics.wsConnectionStatus.inc({ provider: this.o.name, status });
+    this.connCounter(status).inc();
   }
 
   private handler(status: HandlerStatus): void {
-    this.o.metrics.wsDataHandlerStatus.inc({ provider: this.o.name, status });
+    this.handlerCounter(status).inc();
+  }
+
+  private connCounter(status: ConnStatus): Series {
+    let s = this.connSeries.get(status);
+    if (!s) {
+      s = this.o.metrics.wsConnectionStatus.child({ provider: this.o.name, status });
+      this.connSeries.set(status, s);
+    }
+    return s;
+  }
+
+  private handlerCounter(status: HandlerStatus): Series {
+    let s = this.handlerSeries.get(status);
+    if (!s) {
+      s = this.o.metrics.wsDataHandlerStatus.child({ provider: this.o.name, status });
+      this.handlerSeries.set(status, s);
+    }
+    return s;
   }
 
   private note(kind: string, reason: string): void {
