@@ -124,6 +124,29 @@ describe('WebSocket driver against a loopback server', () => {
     expect(srv.conns[1]?.frames[0]?.text).toBe('{"sub":["A"]}');
   });
 
+  it('keeps a connection that delivers within readTimeout, and times out readTimeout after its last message', async () => {
+    let sent = 0;
+    let lastSentAt = 0;
+    const srv = await server((c) => {
+      if (sent > 0) return; // only the first connection speaks, then goes silent
+      const t = setInterval(() => {
+        c.socket.send(JSON.stringify({ t: 'A', p: String(100 + sent) }));
+        sent += 1;
+        lastSentAt = Date.now();
+        if (sent === 12) clearInterval(t);
+      }, 50);
+    });
+    const { registry } = stream(srv.url, ['A'], { readTimeout: 250 });
+    // 12 messages 50 ms apart span 600 ms, more than twice readTimeout: no timeout meanwhile.
+    await waitFor(() => sent === 12, 5000);
+    expect(await conn(registry, 'read_err')).toBe(0);
+    await waitFor(async () => (await conn(registry, 'read_err')) >= 1, 3000);
+    const timedOutAfter = Date.now() - lastSentAt;
+    expect(timedOutAfter).toBeGreaterThanOrEqual(240);
+    expect(timedOutAfter).toBeLessThan(1000);
+    expect(srv.conns.length).toBeGreaterThanOrEqual(1);
+  });
+
   it('reconnects after an abrupt close (1006)', async () => {
     let n = 0;
     const srv = await server((c) => { if (n++ === 0) setTimeout(() => c.socket.terminate(), 50); });

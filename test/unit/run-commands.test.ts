@@ -1,0 +1,19 @@
+/** The ways the daemon is started (npm start, the Docker image) run Node the same way. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url);
+const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
+
+describe('run commands', () => {
+  it('npm start and the Dockerfile entrypoint pass the same Node flags to dist/src/main.js', () => {
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+    const npmFlags = start.slice(start.indexOf('node') + 1, start.indexOf('dist/src/main.js'));
+    const entry = /^ENTRYPOINT (\[.*\])$/m.exec(read('Dockerfile'))?.[1];
+    expect(entry, 'Dockerfile ENTRYPOINT in exec form').toBeDefined();
+    const argv = JSON.parse(entry ?? '[]') as string[];
+    expect(argv[0]).toBe('node');
+    expect(argv.at(-1)).toBe('dist/src/main.js');
+    expect(argv.slice(1, -1)).toEqual(npmFlags);
+  });
+});
