@@ -20,5 +20,5 @@ COPY proto ./proto
 COPY oracle.json market.json ./
 USER node
 EXPOSE 8080 8002
-ENTRYPOINT ["node", "dist/src/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/src/main.js"]
 CMD ["--oracle-config", "oracle.json", "--market-config-path", "market.json"]

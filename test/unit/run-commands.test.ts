@@ -15,5 +15,6 @@ describe('run commands', () => {
     expect(argv[0]).toBe('node');
     expect(argv.at(-1)).toBe('dist/src/main.js');
     expect(argv.slice(1, -1)).toEqual(npmFlags);
+    expect(npmFlags).toContain('--max-semi-space-size=2');
   });
 });
