@@ -3,7 +3,7 @@
  * tests use a fresh one and a misspelt metric does not compile.
  */
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
-import { SeriesFamily } from './series.js';
+import { HistogramFamily, SeriesFamily } from './series.js';
 
 /** Histogram buckets of connect's latency metrics, in milliseconds. */
 export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2000];
@@ -130,7 +130,7 @@ function connectMetrics(r: Registry) {
       labelNames: ['provider', 'status'] as const,
       registers,
     }),
-    wsResponseTime: new Histogram({
+    wsResponseTime: new HistogramFamily({
       name: 'side_car_web_socket_response_time',
       help: 'Time between receiving websocket messages, including handling, in milliseconds.',
       labelNames: ['provider'] as const,

@@ -19,7 +19,7 @@ import WebSocket from 'ws';
 import type { ApiConfig, WebSocketConfig } from '../config/types.js';
 import { LogThrottle, type Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { Series } from '../metrics/series.js';
+import type { HistogramSeries, Series } from '../metrics/series.js';
 import { failAll } from './http-poller.js';
 import type { ProviderSink } from './sink.js';
 import { ErrorCode, type DialTarget, type ProviderTicker, type WsExchange, type WsSession } from './types.js';
@@ -61,10 +61,12 @@ export class WsConnection {
   private readonly handlerSeries = new Map<HandlerStatus, Series>();
   private readonly readSuccess: Series;
   private readonly handleSuccess: Series;
+  private readonly responseTime: HistogramSeries;
 
   constructor(private readonly o: WsConnectionOptions) {
     this.readSuccess = this.connCounter('read_success');
     this.handleSuccess = this.handlerCounter('handle_message_success');
+    this.responseTime = o.metrics.wsResponseTime.child({ provider: o.name });
   }
 
   start(): void {
@@ -230,7 +232,7 @@ export class WsConnection {
         void this.write(ws, reply);
       }
       const now = performance.now();
-      o.metrics.wsResponseTime.observe({ provider: o.name }, Math.round(now - last));
+      this.responseTime.observe(Math.round(now - last));
       last = now;
     });
     return new Promise((resolve) => {

@@ -2,14 +2,15 @@
  * SeriesFamily renders what prom-client would for the same values, and the side-car's
  * registry produces the same exposition as prom-client's generic path for every family.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { PriceAges } from '../../src/metrics/price-age.js';
-import { SeriesFamily, SidecarRegistry } from '../../src/metrics/series.js';
+import { HistogramFamily, SeriesFamily, SidecarRegistry } from '../../src/metrics/series.js';
 import { QuoteStore } from '../../src/oracle/store.js';
 import { ProviderSink } from '../../src/providers/sink.js';
 import { feed, market, marketMap } from '../helpers/market.js';
+import { histogramCount } from '../helpers/metrics.js';
 
 /** Sample lines as a sorted list of `name{sorted labels} value` (label order is not significant). */
 function samples(text: string): string[] {
@@ -88,6 +89,30 @@ describe('SeriesFamily', () => {
   it('names the family and the label when a label is missing', () => {
     const g = new SeriesFamily({ name: 'z', help: 'z', type: 'gauge', labelNames: ['provider', 'id'] as const });
     expect(() => g.child({ provider: 'x' } as never)).toThrow('metric z: label "id" is missing');
+  });
+});
+
+describe('HistogramFamily', () => {
+  it('renders and reads like a prom-client histogram with the same observations', async () => {
+    const ours = new SidecarRegistry();
+    const theirs = new Registry();
+    const opts = { name: 'h_ms', help: 'A histogram.', labelNames: ['provider'] as const, buckets: [50, 100, 250, 500, 1000, 2000] };
+    const h = new HistogramFamily({ ...opts, registers: [ours] });
+    const ph = new Histogram({ ...opts, registers: [theirs] });
+    const held = h.child({ provider: 'okx_ws' });
+    h.child({ provider: 'never_observed' });
+    for (const [provider, v] of [['okx_ws', 3], ['okx_ws', 50], ['okx_ws', 51], ['okx_ws', 2500], ['kraken_api', 999.5], ['okx_ws', 0]] as const) {
+      if (provider === 'okx_ws') held.observe(v);
+      else h.observe({ provider }, v);
+      ph.observe({ provider }, v);
+    }
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+    expect(await histogramCount(ours, 'h_ms', { provider: 'okx_ws' })).toBe(5);
+    expect(await histogramCount(ours, 'h_ms', { provider: 'never_observed' })).toBe(0);
+    expect((await h.get()).values).toEqual((await ph.get()).values.map(({ labels, value, metricName }) => ({ labels, value, metricName })));
+    h.reset();
+    held.observe(10);
+    expect(await histogramCount(ours, 'h_ms', {})).toBe(1);
   });
 });
 
