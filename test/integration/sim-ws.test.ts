@@ -127,8 +127,21 @@ describe('coinbase_ws', () => {
     sim.setFault('coinbase_ws', { mode: 'sequence-back' });
     const max = Math.max(...c.objects(1).map((m) => m['sequence'] as number));
     const from = c.frames.length;
-    const next = JSON.parse(await c.waitFor(has('"ticker"'), from)) as { sequence: number };
-    expect(next.sequence).toBeLessThan(max);
+    // Tickers sent before the fault may still be in flight (raising the highest sent); from the
+    // fault on, a frame carries a sequence below the highest one received before it.
+    const firstDrop = () => {
+      let highest = max;
+      for (const f of c.frames.slice(from)) {
+        if (!f.includes('"ticker"')) continue;
+        const seq = (JSON.parse(f) as { sequence: number }).sequence;
+        if (seq < highest) return { seq, highest };
+        highest = seq;
+      }
+      return undefined;
+    };
+    await c.waitFor(() => firstDrop() !== undefined, from);
+    const drop = firstDrop();
+    expect(drop?.seq).toBeLessThan(drop?.highest ?? -Infinity);
   });
 });
 
