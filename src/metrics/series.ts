@@ -227,8 +227,8 @@ export class ByteWriter {
   buf: Buffer;
   length = 0;
 
-  constructor(capacity = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(capacity);
+  constructor(capacity = 64 * 1024, buf?: Buffer) {
+    this.buf = buf && buf.length >= capacity ? buf : Buffer.allocUnsafe(capacity);
   }
 
   /** Make room for `n` more bytes. */
@@ -411,6 +411,8 @@ export class HistogramFamily<L extends string> {
   }
 }
 
+/** Spare chunk buffers kept between scrapes (at most ~16 MB at 1000 markets × 8 providers). */
+const MAX_SPARE_CHUNKS = 24;
 const FAMILY_SEPARATOR = Buffer.from('\n\n');
 const NEWLINE = Buffer.from('\n');
 
@@ -429,14 +431,32 @@ export class SidecarRegistry extends Registry {
     return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
   }
 
+  /** Chunk buffers returned by consumers, reused by the next scrape (bounded). */
+  private readonly spare: Buffer[] = [];
+
+  private take(capacity: number): Buffer | undefined {
+    const i = this.spare.findIndex((b) => b.length >= capacity);
+    return i < 0 ? undefined : this.spare.splice(i, 1)[0];
+  }
+
   /**
    * Render the exposition into `emit` as it is produced, in chunks of at least `chunkBytes`
-   * (whole families), so a scraper reads one part while the next is rendered.
+   * (whole families), so a scraper reads one part while the next is rendered. A consumer that
+   * calls `done` once it no longer needs a chunk lets the next scrape reuse its memory: fresh
+   * multi-megabyte buffers on every scrape raise V8's external memory and bring on full GCs.
    */
-  async stream(emit: (chunk: Buffer) => void, chunkBytes = 256 * 1024): Promise<void> {
+  async stream(emit: (chunk: Buffer, done: () => void) => void, chunkBytes = 256 * 1024): Promise<void> {
     const generic = (Registry.prototype as unknown as GenericFormatter).getMetricsAsString;
-    const capacity = Number.isFinite(chunkBytes) ? chunkBytes * 2 : this.lastSize + (this.lastSize >> 3);
-    let w = new ByteWriter(capacity);
+    const bounded = Number.isFinite(chunkBytes);
+    const capacity = bounded ? chunkBytes * 2 : this.lastSize + (this.lastSize >> 3);
+    const writer = () => new ByteWriter(capacity, bounded ? this.take(capacity) : undefined);
+    const send = (w: ByteWriter) => {
+      const buf = w.buf;
+      emit(w.result(), () => {
+        if (this.spare.length < MAX_SPARE_CHUNKS) this.spare.push(buf);
+      });
+    };
+    let w = writer();
     let total = 0;
     let first = true;
     for (const m of this.getMetricsAsArray()) {
@@ -447,15 +467,15 @@ export class SidecarRegistry extends Registry {
       else w.text(await generic.call(this, m));
       if (w.length >= chunkBytes) {
         total += w.length;
-        emit(w.result());
-        w = new ByteWriter(capacity);
+        send(w);
+        w = writer();
         // Let the event loop flush the chunk to the socket (and run a due tick) before rendering on.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
     w.bytes(NEWLINE);
     total += w.length;
-    emit(w.result());
+    send(w);
     this.lastSize = total;
   }
 

@@ -34,9 +34,9 @@ export function createMetricsServer(registry: Registry, metrics: Metrics, loop: 
       metrics.scrapes.inc({ code: '200' });
       if (registry instanceof SidecarRegistry && req.method === 'GET') {
         // Streamed as rendered (chunked): the scraper reads while the rest is rendered.
-        await registry.stream((chunk) => {
+        await registry.stream((chunk, done) => {
           if (!res.headersSent) res.writeHead(200, { 'content-type': registry.contentType });
-          res.write(chunk);
+          res.write(chunk, () => done()); // called once the chunk is flushed (or the socket failed)
         });
         res.end();
         return;

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/metrics.js';
+import { SidecarRegistry } from '../../src/metrics/series.js';
 import { EMPTY_SNAPSHOT } from '../../src/oracle/aggregator.js';
 import { close, createServer, listen } from '../../src/server/http-util.js';
 import { MAX_CONCURRENT_SCRAPES, createMetricsServer } from '../../src/server/metrics-server.js';
@@ -31,6 +32,28 @@ class SlowRegistry extends Registry {
 const loop = () => ({ startedAt: Date.now(), updateIntervalMs: 250, snapshot: EMPTY_SNAPSHOT });
 
 describe('metrics server', () => {
+  it('streams the side-car registry: every scrape, concurrent or reusing chunk memory, is the whole current exposition', async () => {
+    const registry = new SidecarRegistry();
+    const m = createMetrics(registry, false);
+    const url = await serve(createMetricsServer(registry, m, loop));
+    const fill = (round: number) => {
+      for (let i = 0; i < 12_000; i++) m.providerPrice.set({ provider: `p${i % 8}`, id: `a${i}/usd`, decimals: '8' }, round * 1_000_000 + i);
+    };
+    const generic = () => Registry.prototype.metrics.call(registry);
+    for (let round = 1; round <= 4; round++) {
+      fill(round);
+      const want = await generic();
+      expect(want.length).toBeGreaterThan(600 * 1024); // several chunks per scrape
+      const bodies = await Promise.all(Array.from({ length: 3 }, () => fetch(`${url}/metrics`).then((r) => r.text())));
+      for (const body of bodies) {
+        // The scrape counters move with the scrapes themselves; everything else must match.
+        const steady = (t: string) => t.replace(/^promhttp_metric_handler_requests_(total|in_flight)[{ ].*\n/gm, '');
+        expect(steady(body)).toBe(steady(want));
+      }
+      expect(bodies[0]).toContain(`decimals="8"} ${round * 1_000_000 + 11_999}\n`);
+    }
+  });
+
   it(`answers at most ${MAX_CONCURRENT_SCRAPES} concurrent scrapes and 503 beyond, like promhttp`, async () => {
     const registry = new SlowRegistry(300);
     const metrics = createMetrics(registry, false);
