@@ -147,21 +147,11 @@ export class SeriesFamily<L extends string> {
 
   /** The series for `labels`, created on first use; hold it and write through it. */
   child(labels: Readonly<Record<L, string>>): Series {
-    let key = '';
-    for (const n of this.labelNames) {
-      const v = labels[n];
-      if (typeof v !== 'string') throw new TypeError(`metric ${this.name}: label "${n}" is missing`);
-      key += v + KEY_SEPARATOR;
-    }
+    const key = labelKey(this.name, this.labelNames, labels);
     let s = this.series.get(key);
     if (!s) {
-      const own: Record<string, string> = {};
-      const parts: string[] = [];
-      for (const n of this.labelNames) {
-        own[n] = labels[n];
-        parts.push(`${n}="${escapeLabelValue(labels[n])}"`);
-      }
-      s = new Series(this.table, this.table.add(Object.freeze(own), Buffer.from(`\n${this.name}{${parts.join(',')}} `)));
+      const { own, text } = labelSet(this.labelNames, labels);
+      s = new Series(this.table, this.table.add(own, Buffer.from(`\n${this.name}{${text}} `)));
       this.series.set(key, s);
     }
     return s;
@@ -256,6 +246,28 @@ export class ByteWriter {
   }
 }
 
+/** The lookup key of a label set; every label must be given. */
+function labelKey<L extends string>(metric: string, names: readonly L[], labels: Readonly<Record<L, string>>): string {
+  let key = '';
+  for (const n of names) {
+    const v = labels[n];
+    if (typeof v !== 'string') throw new TypeError(`metric ${metric}: label "${n}" is missing`);
+    key += v + KEY_SEPARATOR;
+  }
+  return key;
+}
+
+/** A label set's own frozen copy and its exposition text `a="x",b="y"` (values escaped). */
+function labelSet<L extends string>(names: readonly L[], labels: Readonly<Record<L, string>>): { own: Readonly<Record<string, string>>; text: string } {
+  const own: Record<string, string> = {};
+  const parts: string[] = [];
+  for (const n of names) {
+    own[n] = labels[n];
+    parts.push(`${n}="${escapeLabelValue(labels[n])}"`);
+  }
+  return { own: Object.freeze(own), text: parts.join(',') };
+}
+
 function formatValue(v: number): string {
   if (Number.isFinite(v)) return `${v}`;
   if (Number.isNaN(v)) return 'NaN';
@@ -336,25 +348,14 @@ export class HistogramFamily<L extends string> {
   }
 
   child(labels: Readonly<Record<L, string>>): HistogramSeries {
-    let key = '';
-    for (const n of this.labelNames) {
-      const v = labels[n];
-      if (typeof v !== 'string') throw new TypeError(`metric ${this.name}: label "${n}" is missing`);
-      key += v + KEY_SEPARATOR;
-    }
+    const key = labelKey(this.name, this.labelNames, labels);
     let h = this.children.get(key);
     if (!h) {
-      const own: Record<string, string> = {};
-      const parts: string[] = [];
-      for (const n of this.labelNames) {
-        own[n] = labels[n];
-        parts.push(`${n}="${escapeLabelValue(labels[n])}"`);
-      }
-      const shared = parts.join(',');
+      const { own, text: shared } = labelSet(this.labelNames, labels);
       const withLe = (le: string) => Buffer.from(`\n${this.name}_bucket{le="${le}"${shared ? ',' : ''}${shared}} `);
       const plain = (suffix: string) => Buffer.from(`\n${this.name}_${suffix}${shared ? `{${shared}}` : ''} `);
       const lines = [...this.bounds.map((b) => withLe(String(b))), withLe('+Inf'), plain('sum'), plain('count')];
-      h = new HistogramSeries(Object.freeze(own), this.bounds, lines);
+      h = new HistogramSeries(own, this.bounds, lines);
       this.children.set(key, h);
     }
     return h;

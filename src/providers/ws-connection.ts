@@ -56,16 +56,14 @@ export class WsConnection {
   /** Index of the endpoint dialled; connect only ever dials endpoints[0]. */
   private endpoint = 0;
   private readonly throttle = new LogThrottle();
-  /** Held status series (connect's counters), so a message costs no label work. */
-  private readonly connSeries = new Map<ConnStatus, Series>();
-  private readonly handlerSeries = new Map<HandlerStatus, Series>();
+  /** The per-message status series, held so a message costs no label work. */
   private readonly readSuccess: Series;
   private readonly handleSuccess: Series;
   private readonly responseTime: HistogramSeries;
 
   constructor(private readonly o: WsConnectionOptions) {
-    this.readSuccess = this.connCounter('read_success');
-    this.handleSuccess = this.handlerCounter('handle_message_success');
+    this.readSuccess = o.metrics.wsConnectionStatus.child({ provider: o.name, status: 'read_success' });
+    this.handleSuccess = o.metrics.wsDataHandlerStatus.child({ provider: o.name, status: 'handle_message_success' });
     this.responseTime = o.metrics.wsResponseTime.child({ provider: o.name });
   }
 
@@ -306,29 +304,11 @@ export class WsConnection {
   }
 
   private conn(status: ConnStatus): void {
-    this.connCounter(status).inc();
+    this.o.metrics.wsConnectionStatus.inc({ provider: this.o.name, status });
   }
 
   private handler(status: HandlerStatus): void {
-    this.handlerCounter(status).inc();
-  }
-
-  private connCounter(status: ConnStatus): Series {
-    let s = this.connSeries.get(status);
-    if (!s) {
-      s = this.o.metrics.wsConnectionStatus.child({ provider: this.o.name, status });
-      this.connSeries.set(status, s);
-    }
-    return s;
-  }
-
-  private handlerCounter(status: HandlerStatus): Series {
-    let s = this.handlerSeries.get(status);
-    if (!s) {
-      s = this.o.metrics.wsDataHandlerStatus.child({ provider: this.o.name, status });
-      this.handlerSeries.set(status, s);
-    }
-    return s;
+    this.o.metrics.wsDataHandlerStatus.inc({ provider: this.o.name, status });
   }
 
   private note(kind: string, reason: string): void {
