@@ -1,16 +1,15 @@
 /**
  * side_car_provider_price_age_seconds: the age of every feed the market map asks for, written
- * when Prometheus scrapes. The feeds and their series are compiled once per market map, so a
- * scrape costs one store lookup and one field write per feed.
+ * when Prometheus scrapes. The feeds (their quote slots and series) are compiled once per market
+ * map, so a scrape costs two field reads and one write per feed.
  */
 import type { MarketMap } from '../config/types.js';
-import type { QuoteStore } from '../oracle/store.js';
+import type { QuoteSlot, QuoteStore } from '../oracle/store.js';
 import { providerTickers } from '../providers/manager.js';
 import type { Series, SeriesFamily } from './series.js';
 
 interface AgedFeed {
-  readonly provider: string;
-  readonly ticker: string;
+  readonly slot: QuoteSlot;
   readonly series: Series;
 }
 
@@ -28,7 +27,7 @@ export class PriceAges {
     const feeds: AgedFeed[] = [];
     for (const [provider, list] of providerTickers(map)) {
       for (const t of list) {
-        feeds.push({ provider, ticker: t.offChainTicker, series: this.family.child({ provider, id: t.offChainTicker.toLowerCase() }) });
+        feeds.push({ slot: this.store.slot(provider, t.offChainTicker), series: this.family.child({ provider, id: t.offChainTicker.toLowerCase() }) });
       }
     }
     this.feeds = feeds;
@@ -38,7 +37,7 @@ export class PriceAges {
   write(now = Date.now()): void {
     this.family.reset();
     for (const f of this.feeds) {
-      const at = this.store.get(f.provider, f.ticker)?.at ?? this.startedAt;
+      const at = f.slot.held ? f.slot.at : this.startedAt;
       const ms = Math.max(0, now - at);
       if (Number.isInteger(ms)) f.series.setText(ms / 1000, millisAsSeconds(ms));
       else f.series.set(ms / 1000);

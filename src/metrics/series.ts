@@ -46,6 +46,30 @@ class SeriesTable {
     this.count = i + 1;
     return i;
   }
+
+  set(i: number, value: number): void {
+    this.values[i] = value;
+    this.written[i] = 1;
+    this.texts[i] = undefined;
+  }
+
+  setText(i: number, value: number, text: string): void {
+    this.values[i] = value;
+    this.written[i] = 1;
+    this.texts[i] = text;
+  }
+
+  inc(i: number, by: number): void {
+    (this.values[i] as number) += by;
+    this.written[i] = 1;
+    this.texts[i] = undefined;
+  }
+
+  clear(i: number): void {
+    this.values[i] = 0;
+    this.written[i] = 0;
+    this.texts[i] = undefined;
+  }
 }
 
 function grow<T extends Float64Array | Uint8Array | Uint32Array>(from: T, to: T): T {
@@ -57,7 +81,8 @@ function grow<T extends Float64Array | Uint8Array | Uint32Array>(from: T, to: T)
 export class Series {
   constructor(
     private readonly table: SeriesTable,
-    private readonly index: number,
+    /** Its index in the family (SeriesFamily.setAt and friends). */
+    readonly index: number,
   ) {}
 
   get value(): number {
@@ -73,9 +98,7 @@ export class Series {
   }
 
   set(value: number): void {
-    this.table.values[this.index] = value;
-    this.table.written[this.index] = 1;
-    this.table.texts[this.index] = undefined;
+    this.table.set(this.index, value);
   }
 
   /**
@@ -83,22 +106,16 @@ export class Series {
    * (e.g. the exchange's own price string), which spares formatting the float at every scrape.
    */
   setText(value: number, text: string): void {
-    this.table.values[this.index] = value;
-    this.table.written[this.index] = 1;
-    this.table.texts[this.index] = text;
+    this.table.setText(this.index, value, text);
   }
 
   inc(by = 1): void {
-    (this.table.values[this.index] as number) += by;
-    this.table.written[this.index] = 1;
-    this.table.texts[this.index] = undefined;
+    this.table.inc(this.index, by);
   }
 
   /** Remove from the exposition (a gauge without a value this tick). */
   clear(): void {
-    this.table.values[this.index] = 0;
-    this.table.written[this.index] = 0;
-    this.table.texts[this.index] = undefined;
+    this.table.clear(this.index);
   }
 }
 
@@ -155,6 +172,31 @@ export class SeriesFamily<L extends string> {
       this.series.set(key, s);
     }
     return s;
+  }
+
+  /**
+   * The index of the series for `labels`, created on first use. A loop over thousands of series
+   * (the aggregation tick) keeps indexes and writes with setAt and friends: a write then touches
+   * only the family's arrays, not one handle object per series.
+   */
+  indexOf(labels: Readonly<Record<L, string>>): number {
+    return this.child(labels).index;
+  }
+
+  setAt(index: number, value: number): void {
+    this.table.set(index, value);
+  }
+
+  setTextAt(index: number, value: number, text: string): void {
+    this.table.setText(index, value, text);
+  }
+
+  incAt(index: number, by = 1): void {
+    this.table.inc(index, by);
+  }
+
+  clearAt(index: number): void {
+    this.table.clear(index);
   }
 
   set(labels: Readonly<Record<L, string>>, value: number): void {

@@ -7,17 +7,18 @@
  *   3. fewer than min_provider_count → the market is dropped this tick (no carry-forward);
  *   4. otherwise served as trunc(median × 10^decimals), computed exactly in decimal.
  *
- * The market map is compiled once into a plan (labels, ticker spellings, metric series handles),
- * so a tick does no string building and no label lookups. Feeds are ordered by their float64
- * converted prices, which order the exact values correctly unless two are within rounding error
- * of each other (then they are compared exactly); exact decimals are computed only for the
- * median's one or two feeds and for such near-ties, and kept while the quote is unchanged.
+ * The market map is compiled once into a plan holding the store's quote slots and metric series
+ * indexes, so a tick does no string building, no label work and no lookups. (At 1000 × 8 feeds
+ * a tick is bound by memory latency: the plan holds numbers and slots, not an object per series.)
+ * Feeds are ordered by their float64 converted prices, which order the exact values correctly
+ * unless two are within rounding error of each other (then they are compared exactly). Exact
+ * values (plain decimal text, decimal.ts) are computed only for the median's one or two feeds and
+ * for such near-ties, and kept while the quote is unchanged; a plain quote is its own exact value.
  */
 import { pairString, type MarketMap } from '../config/types.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { Series } from '../metrics/series.js';
-import { dec, scaleTruncate, type Decimal } from './decimal.js';
-import type { Quote, QuoteStore } from './store.js';
+import { compare, invert, midpoint, times, toPlain, truncateScaled } from './decimal.js';
+import type { QuoteSlot, QuoteStore } from './store.js';
 
 export interface Snapshot {
   /** BASE/QUOTE → integer string, keys sorted. */
@@ -32,31 +33,33 @@ export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({ prices: Object.freeze({}
 
 /** One provider config of a market, compiled, with its current values as scratch. */
 interface FeedPlan {
-  /** The off-chain ticker as configured, upper- and lower-cased (adapters key quotes by any). */
-  readonly spellings: readonly [string, string, string];
+  /** The quote slot of the off-chain ticker as configured, and of its other spellings (upper-
+   *  and lower-cased, when different): adapters key quotes by any of them. */
+  readonly slot: QuoteSlot;
+  readonly otherSlots: readonly QuoteSlot[];
   readonly invert: boolean;
   /** The normalize_by_pair market (null: none; undefined: a pair the plan does not serve). */
   normalizeBy: MarketPlan | null | undefined;
-  /** The provider's quotes, by ticker (the store's own map). */
-  readonly quotes: ReadonlyMap<string, Quote>;
-  readonly ok: Series;
-  readonly failed: Series;
-  readonly price: Series;
-  readonly deviation: Series;
-  /** The quote the values below derive from. */
-  quote: Quote | undefined;
+  /** Indexes of its series: provider updates (success true, false), price, deviation. */
+  readonly okAt: number;
+  readonly failedAt: number;
+  readonly priceAt: number;
+  readonly deviationAt: number;
+  /** The slot, at its version, that the values below derive from. */
+  from: QuoteSlot | undefined;
+  version: number;
   /** Its price as float64, inverted if configured (NaN when not a positive number). */
   base: number;
-  /** The quote's price string when it is a plain decimal literal for `base` (not inverted). */
+  /** The quote's price string when it is plain decimal text and not inverted: `base`, exactly. */
   baseText: string | undefined;
-  /** Its price as an exact decimal, inverted if configured; parsed when first needed. */
-  baseExact: Decimal | undefined;
-  /** The normalising median applied this tick (undefined without normalisation). */
-  norm: Decimal | undefined;
+  /** Its price, exactly, inverted if configured; computed when first needed. */
+  baseExact: string | undefined;
+  /** The normalising median (exact) applied this tick (undefined without normalisation). */
+  norm: string | undefined;
   /** This tick's converted price as float64: exact for a plain quote, else within 1e-15. */
   value: number;
-  /** This tick's converted price, exact; computed when first needed. */
-  exact: Decimal | undefined;
+  /** This tick's converted price, exactly; computed when first needed. */
+  exact: string | undefined;
 }
 
 interface MarketPlan {
@@ -65,22 +68,24 @@ interface MarketPlan {
   readonly decimals: number;
   readonly minProviders: number;
   readonly feeds: readonly FeedPlan[];
-  readonly providerCount: Series;
-  readonly served: Series;
-  readonly tickerUpdates: Series;
-  readonly aggregated: Series;
-  /** Unscaled median of the previous tick and of this one (undefined: not served), and floats. */
-  previous: Decimal | undefined;
-  current: Decimal | undefined;
+  /** Indexes of its series: provider count, served, ticker updates, aggregated price. */
+  readonly providerCountAt: number;
+  readonly servedAt: number;
+  readonly tickerUpdatesAt: number;
+  readonly aggregatedAt: number;
+  /** Unscaled median (exact) of the previous tick and of this one (undefined: not served), and
+   *  the float64 nearest each. */
+  previous: string | undefined;
+  current: string | undefined;
   previousValue: number;
   currentValue: number;
   /** Scratch for the feeds with a price, in ascending order (as long as `feeds`). */
   readonly sorted: FeedPlan[];
-  /** The exact middle values the last median was computed from. */
-  lo: Decimal | undefined;
-  hi: Decimal | undefined;
-  /** The last served median and its scaled string (reused while the median object is unchanged). */
-  scaledOf: Decimal | undefined;
+  /** The exact middle values the current median was computed from. */
+  lo: string | undefined;
+  hi: string | undefined;
+  /** The median last scaled, and its scaled string. */
+  scaledOf: string | undefined;
   scaled: string;
 }
 
@@ -89,10 +94,6 @@ interface MarketPlan {
  * each float is within ~5e-16 of its exact value (parse, inversion, normalisation roundings).
  */
 const TIE = 1e-14;
-
-const ONE = dec(1);
-/** A decimal literal Prometheus parses as a float (no sign, no spaces, no hex). */
-const DECIMAL_LITERAL = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export class Aggregator {
   private plan: MarketPlan[] = [];
@@ -124,16 +125,18 @@ export class Aggregator {
       const feeds = market.provider_configs.map((pc): FeedPlan => {
         const provider = pc.name.toLowerCase();
         const t = pc.off_chain_ticker;
+        const others = [...new Set([t.toUpperCase(), t.toLowerCase()])].filter((s) => s !== t);
         const feed: FeedPlan = {
-          spellings: [t, t.toUpperCase(), t.toLowerCase()],
+          slot: this.store.slot(pc.name, t),
+          otherSlots: others.map((s) => this.store.slot(pc.name, s)),
           invert: pc.invert,
           normalizeBy: null,
-          quotes: this.store.quotesOf(pc.name),
-          ok: m.providerUpdates.child({ provider, id: idLabel, success: 'true' }),
-          failed: m.providerUpdates.child({ provider, id: idLabel, success: 'false' }),
-          price: m.providerPrice.child({ provider, id: idLabel, decimals }),
-          deviation: m.priceDeviation.child({ provider, id: idLabel }),
-          quote: undefined,
+          okAt: m.providerUpdates.indexOf({ provider, id: idLabel, success: 'true' }),
+          failedAt: m.providerUpdates.indexOf({ provider, id: idLabel, success: 'false' }),
+          priceAt: m.providerPrice.indexOf({ provider, id: idLabel, decimals }),
+          deviationAt: m.priceDeviation.indexOf({ provider, id: idLabel }),
+          from: undefined,
+          version: 0,
           base: Number.NaN,
           baseText: undefined,
           baseExact: undefined,
@@ -150,10 +153,10 @@ export class Aggregator {
         decimals: ticker.decimals,
         minProviders: ticker.min_provider_count,
         feeds,
-        providerCount: m.marketProviders.child({ id: idLabel }),
-        served: m.marketPriceServed.child({ id: idLabel }),
-        tickerUpdates: m.tickerUpdates.child({ id: idLabel }),
-        aggregated: m.aggregatedPrice.child({ id: idLabel, decimals }),
+        providerCountAt: m.marketProviders.indexOf({ id: idLabel }),
+        servedAt: m.marketPriceServed.indexOf({ id: idLabel }),
+        tickerUpdatesAt: m.tickerUpdates.indexOf({ id: idLabel }),
+        aggregatedAt: m.aggregatedPrice.indexOf({ id: idLabel, decimals }),
         previous: undefined,
         current: undefined,
         previousValue: Number.NaN,
@@ -182,6 +185,7 @@ export class Aggregator {
   tick(now = Date.now()): Snapshot {
     const started = performance.now();
     const m = this.metrics;
+    const { providerUpdates, providerPrice, priceDeviation, marketProviders, marketPriceServed, tickerUpdates, aggregatedPrice } = m;
     const prices: Record<string, string> = {};
     const missing: string[] = [];
     for (const market of this.plan) {
@@ -195,61 +199,61 @@ export class Aggregator {
       let count = 0;
       for (const feed of market.feeds) {
         if (!this.convert(feed, now)) {
-          feed.failed.inc();
-          feed.deviation.clear();
+          providerUpdates.incAt(feed.failedAt);
+          priceDeviation.clearAt(feed.deviationAt);
           continue;
         }
-        feed.ok.inc();
+        providerUpdates.incAt(feed.okAt);
         // A plain quote is exposed as the exchange wrote it (it parses to the same float64).
-        if (feed.baseText !== undefined && feed.normalizeBy === null) feed.price.setText(feed.value, feed.baseText);
-        else feed.price.set(feed.value);
+        if (feed.baseText !== undefined && feed.normalizeBy === null) providerPrice.setTextAt(feed.priceAt, feed.value, feed.baseText);
+        else providerPrice.setAt(feed.priceAt, feed.value);
         let i = count++;
-        while (i > 0 && byValue(priced[i - 1] as FeedPlan, feed) > 0) {
+        while (i > 0 && above(priced[i - 1] as FeedPlan, feed)) {
           priced[i] = priced[i - 1] as FeedPlan;
           i -= 1;
         }
         priced[i] = feed;
       }
-      market.providerCount.set(count);
+      marketProviders.setAt(market.providerCountAt, count);
       if (count === 0 || count < market.minProviders) {
-        market.served.set(0);
-        for (let i = 0; i < count; i++) (priced[i] as FeedPlan).deviation.clear();
+        marketPriceServed.setAt(market.servedAt, 0);
+        for (let i = 0; i < count; i++) priceDeviation.clearAt((priced[i] as FeedPlan).deviationAt);
         missing.push(market.key);
         continue;
       }
-      market.served.set(1);
+      marketPriceServed.setAt(market.servedAt, 1);
       const mid = count >> 1;
-      const hi = exactOf(priced[mid] as FeedPlan);
+      const hiFeed = priced[mid] as FeedPlan;
+      const hi = exactOf(hiFeed);
       const lo = count % 2 === 0 ? exactOf(priced[mid - 1] as FeedPlan) : hi;
-      let med: Decimal;
+      let med: string;
       let medValue: number;
-      if (lo === market.lo && hi === market.hi && market.previous) {
+      if (lo === market.lo && hi === market.hi && market.previous !== undefined) {
         // The same middle values as at the previous tick: the same median.
         med = market.previous;
         medValue = market.previousValue;
       } else if (lo === hi) {
         med = hi;
-        const f = priced[mid] as FeedPlan;
-        medValue = f.invert || f.norm ? med.toNumber() : f.value;
+        medValue = hiFeed.baseText !== undefined && hiFeed.normalizeBy === null ? hiFeed.value : Number(med);
       } else {
-        med = lo.plus(hi).div(2);
-        medValue = med.toNumber();
+        med = midpoint(lo, hi);
+        medValue = Number(med);
       }
       market.lo = lo;
       market.hi = hi;
       for (let i = 0; i < count; i++) {
         const feed = priced[i] as FeedPlan;
-        feed.deviation.set((feed.value - medValue) / medValue);
+        priceDeviation.setAt(feed.deviationAt, (feed.value - medValue) / medValue);
       }
       market.current = med;
       market.currentValue = medValue;
       if (market.scaledOf !== med) {
         market.scaledOf = med;
-        market.scaled = scaleTruncate(med, market.decimals);
+        market.scaled = truncateScaled(med, market.decimals);
       }
       prices[market.id] = market.scaled;
-      market.tickerUpdates.inc();
-      market.aggregated.set(medValue);
+      tickerUpdates.incAt(market.tickerUpdatesAt);
+      aggregatedPrice.setAt(market.aggregatedAt, medValue);
     }
     m.systemUpdates.inc();
     m.lastTickTimestamp.set(now / 1000);
@@ -265,11 +269,11 @@ export class Aggregator {
   private convert(feed: FeedPlan, now: number): boolean {
     const quote = this.freshQuote(feed, now);
     if (!quote) return false;
-    if (quote !== feed.quote) {
-      feed.quote = quote;
-      const n = Number(quote.price);
-      feed.base = feed.invert ? 1 / n : n;
-      feed.baseText = !feed.invert && DECIMAL_LITERAL.test(quote.price) ? quote.price : undefined;
+    if (quote !== feed.from || quote.version !== feed.version) {
+      feed.from = quote;
+      feed.version = quote.version;
+      feed.base = feed.invert ? 1 / quote.value : quote.value;
+      feed.baseText = !feed.invert && quote.plain ? quote.price : undefined;
       feed.baseExact = undefined;
       feed.exact = undefined;
     }
@@ -278,47 +282,45 @@ export class Aggregator {
       feed.value = feed.base;
       return true;
     }
-    const norm = feed.normalizeBy?.previous;
-    if (!norm) return false;
+    const by = feed.normalizeBy;
+    const norm = by?.previous;
+    if (norm === undefined) return false;
     if (norm !== feed.norm) {
       feed.norm = norm;
       feed.exact = undefined;
     }
-    feed.value = feed.base * (feed.normalizeBy as MarketPlan).previousValue;
+    feed.value = feed.base * (by as MarketPlan).previousValue;
     return true;
   }
 
-  private freshQuote(feed: FeedPlan, now: number): Quote | undefined {
-    const [exact, upper, lower] = feed.spellings;
-    const q = feed.quotes.get(exact) ?? feed.quotes.get(upper) ?? feed.quotes.get(lower);
+  private freshQuote(feed: FeedPlan, now: number): QuoteSlot | undefined {
+    let q: QuoteSlot | undefined = feed.slot;
+    if (!q.held) q = feed.otherSlots.find((s) => s.held);
     return q && now - q.at <= this.maxPriceAgeMs ? q : undefined;
   }
 }
 
 /** The feed's converted price this tick, exactly: parse, invert, normalise (each once). */
-function exactOf(feed: FeedPlan): Decimal {
+function exactOf(feed: FeedPlan): string {
+  if (feed.baseText !== undefined && feed.normalizeBy === null) return feed.baseText;
   let e = feed.exact;
   if (e === undefined) {
     let b = feed.baseExact;
     if (b === undefined) {
-      const price = (feed.quote as Quote).price;
-      try {
-        b = dec(price);
-      } catch {
-        b = dec(Number(price)); // a string Number() reads but decimal.js does not (e.g. padded)
-      }
-      if (feed.invert) b = ONE.div(b);
+      b = feed.baseText ?? toPlain((feed.from as QuoteSlot).price);
+      if (feed.invert) b = invert(b);
       feed.baseExact = b;
     }
-    e = feed.norm ? b.times(feed.norm) : b;
+    e = feed.norm !== undefined ? times(b, feed.norm) : b;
     feed.exact = e;
   }
   return e;
 }
 
-/** Ascending by converted price: float64 unless within TIE of each other, then exact. */
-function byValue(a: FeedPlan, b: FeedPlan): number {
+/** Whether a's converted price is above b's: by float64 unless within TIE of each other, then
+ *  exactly. (A boolean, not a float difference: a returned float would be boxed.) */
+function above(a: FeedPlan, b: FeedPlan): boolean {
   const d = a.value - b.value;
-  if (Math.abs(d) > TIE * Math.max(a.value, b.value)) return d;
-  return exactOf(a).comparedTo(exactOf(b));
+  if (Math.abs(d) > TIE * Math.max(a.value, b.value)) return d > 0;
+  return compare(exactOf(a), exactOf(b)) > 0;
 }

@@ -12,21 +12,11 @@ import { createMetrics } from '../../src/metrics/metrics.js';
 import { Aggregator } from '../../src/oracle/aggregator.js';
 import { QuoteStore } from '../../src/oracle/store.js';
 import { feed, market, marketMap } from '../helpers/market.js';
+import { rng } from '../helpers/rng.js';
 
 const Exact = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_HALF_UP });
 const NOW = 1_700_000_000_000;
 const PROVIDERS = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'];
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** connect's aggregation, every step exact. `index` holds the previous tick's medians. */
 function reference(map: MarketMap, store: QuoteStore, index: Map<string, Decimal>): { prices: Record<string, string>; index: Map<string, Decimal> } {

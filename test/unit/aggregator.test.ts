@@ -201,4 +201,22 @@ describe('market map changes', () => {
     expect(await value(registry, 'side_car_provider_price_deviation_ratio', { provider: 'coinbase_api', id: 'btc/usd' })).toBeUndefined();
     expect(await value(registry, 'side_car_provider_price_deviation_ratio', { provider: 'okx_ws', id: 'btc/usd' })).toBeCloseTo(-1 / 103, 12);
   });
+
+  it('reads a quote the adapter keyed by another spelling, and one dropped and delivered again', () => {
+    const map = marketMap(market('BTC/USD', 2, 1, [feed('coinbase_api', 'BTC-USD'), feed('okx_ws', 'btc-usdt'), feed('kraken_api', 'XBT/USD', { invert: true })]));
+    const { agg, store } = setup(map, [
+      ['coinbase_api', 'btc-usd', '100'],
+      ['okx_ws', 'BTC-USDT', '102'],
+      ['kraken_api', 'XBT/USD', '0.0099'],
+    ]);
+    // 1 / 0.0099 = 101.0101…: the median of 100, 101.0101… and 102.
+    expect(agg.tick(NOW).prices['BTC/USD']).toBe('10101');
+    store.retain('kraken_api', new Set());
+    expect(agg.tick(NOW + 1).prices['BTC/USD']).toBe('10100');
+    // The same price as before the drop is served again.
+    store.update('kraken_api', 'XBT/USD', '0.0099', NOW + 2);
+    expect(agg.tick(NOW + 3).prices['BTC/USD']).toBe('10101');
+    store.update('kraken_api', 'XBT/USD', '0.0098', NOW + 4);
+    expect(agg.tick(NOW + 5).prices['BTC/USD']).toBe('10200');
+  });
 });

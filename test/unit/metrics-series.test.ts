@@ -86,6 +86,24 @@ describe('SeriesFamily', () => {
     expect((await g.get()).values).toEqual([{ labels: { id: 'a' }, value: 6 }]);
   });
 
+  it('writes by index exactly as through the handle of the same labels', async () => {
+    const r = new SidecarRegistry();
+    const g = new SeriesFamily({ name: 'w', help: 'w', type: 'counter', labelNames: ['id'] as const, registers: [r] });
+    const i = g.indexOf({ id: 'a' });
+    const held = g.child({ id: 'a' });
+    expect(g.indexOf({ id: 'a' })).toBe(i);
+    expect(g.indexOf({ id: 'b' })).not.toBe(i);
+    g.incAt(i);
+    held.inc(2);
+    g.incAt(i, 4);
+    expect(held.value).toBe(7);
+    g.setTextAt(g.indexOf({ id: 'b' }), 0.5, '0.50');
+    expect(samples(await r.metrics())).toEqual(['w{id="a"} 7', 'w{id="b"} 0.50']);
+    g.clearAt(i);
+    g.setAt(g.indexOf({ id: 'b' }), 2);
+    expect(samples(await r.metrics())).toEqual(['w{id="b"} 2']);
+  });
+
   it('names the family and the label when a label is missing', () => {
     const g = new SeriesFamily({ name: 'z', help: 'z', type: 'gauge', labelNames: ['provider', 'id'] as const });
     expect(() => g.child({ provider: 'x' } as never)).toThrow('metric z: label "id" is missing');
