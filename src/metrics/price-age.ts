@@ -1,7 +1,8 @@
 /**
  * side_car_provider_price_age_seconds: the age of every feed the market map asks for, written
  * when Prometheus scrapes. The feeds (their quote slots and series) are compiled once per market
- * map, so a scrape costs two field reads and one write per feed.
+ * map, so a scrape costs two field reads and one write per feed; ages are whole milliseconds,
+ * which the exposition writes digit by digit.
  */
 import type { MarketMap } from '../config/types.js';
 import type { QuoteSlot, QuoteStore } from '../oracle/store.js';
@@ -38,17 +39,7 @@ export class PriceAges {
     this.family.reset();
     for (const f of this.feeds) {
       const at = f.slot.held ? f.slot.at : this.startedAt;
-      const ms = Math.max(0, now - at);
-      if (Number.isInteger(ms)) f.series.setText(ms / 1000, millisAsSeconds(ms));
-      else f.series.set(ms / 1000);
+      f.series.set(Math.max(0, now - at) / 1000);
     }
   }
-}
-
-/** Whole milliseconds as a decimal number of seconds ("12.345"): the same float as ms / 1000. */
-export function millisAsSeconds(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  const rest = ms - seconds * 1000;
-  if (rest === 0) return String(seconds);
-  return `${seconds}.${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}`;
 }

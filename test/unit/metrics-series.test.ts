@@ -10,6 +10,7 @@ import { HistogramFamily, SeriesFamily, SidecarRegistry } from '../../src/metric
 import { QuoteStore } from '../../src/oracle/store.js';
 import { ProviderSink } from '../../src/providers/sink.js';
 import { feed, market, marketMap } from '../helpers/market.js';
+import { rng } from '../helpers/rng.js';
 import { histogramCount } from '../helpers/metrics.js';
 
 /** Sample lines as a sorted list of `name{sorted labels} value` (label order is not significant). */
@@ -36,7 +37,20 @@ describe('SeriesFamily', () => {
     const c = new SeriesFamily({ name: 'x_total', help: 'A counter.', type: 'counter', labelNames: ['id'] as const, registers: [ours] });
     const pg = new Gauge({ name: 'x_gauge', help: 'Help with \\ and\nnewline.', labelNames: ['provider', 'id'] as const, registers: [theirs] });
     const pc = new Counter({ name: 'x_total', help: 'A counter.', labelNames: ['id'] as const, registers: [theirs] });
-    const writes: Array<[string, string, number]> = [['okx_ws', 'btc/usd', 70000.5], ['okx_ws', TRICKY, -1e-9], ['kraken_api', 'eth/usd', 1e21], ['okx_ws', 'btc/usd', Infinity]];
+    const writes: Array<[string, string, number]> = [
+      ['okx_ws', 'btc/usd', 70000.5],
+      ['okx_ws', TRICKY, -1e-9],
+      ['kraken_api', 'eth/usd', 1e21],
+      ['okx_ws', 'btc/usd', Infinity],
+      // Integers are written digit by digit: zero, -0, negative, the largest safe ones, past them.
+      ['int', '0', 0],
+      ['int', '-0', -0],
+      ['int', 'neg', -1_700_000_000],
+      ['int', 'ten', 10],
+      ['int', 'max', Number.MAX_SAFE_INTEGER],
+      ['int', 'min', Number.MIN_SAFE_INTEGER],
+      ['int', 'past', 2 ** 53],
+    ];
     for (const [provider, id, v] of writes) {
       g.set({ provider, id }, v);
       pg.set({ provider, id }, v);
@@ -49,6 +63,11 @@ describe('SeriesFamily', () => {
     expect(text).toBe(await theirs.metrics());
     expect(text).toContain('x_gauge{provider="okx_ws",id="a \\"quoted\\" back\\\\slash\\nnewline"} -1e-9');
     expect(text).toContain('x_gauge{provider="okx_ws",id="btc/usd"} +Inf');
+    expect(text).toContain('x_gauge{provider="int",id="max"} 9007199254740991');
+    expect(text).toContain('x_gauge{provider="int",id="-0"} 0');
+    // prom-client writes NaN as "Nan"; Prometheus's own spelling is "NaN".
+    g.set({ provider: 'int', id: 'nan' }, NaN);
+    expect(await ours.metrics()).toContain('x_gauge{provider="int",id="nan"} NaN');
   });
 
   it('encodes non-ASCII labels as UTF-8 and grows its buffer past the previous size', async () => {
@@ -175,13 +194,26 @@ describe('the side-car registry', () => {
 });
 
 describe('exposition texts', () => {
-  it('writes whole milliseconds as seconds that parse to exactly ms / 1000', async () => {
-    const { millisAsSeconds } = await import('../../src/metrics/price-age.js');
-    for (const ms of [0, 1, 9, 10, 99, 100, 999, 1000, 1001, 12_345, 120_000, 86_400_001, 1_700_000_000_123]) {
-      expect(Number(millisAsSeconds(ms)), String(ms)).toBe(ms / 1000);
+  it('writes integers and whole thousandths digit by digit, exactly as prom-client formats them', async () => {
+    const r = rng(11);
+    const values = [0, -0, 1, -1, 9, 10, 0.001, 0.01, 0.1, 0.5, 12.045, 7, -3.25, 2 ** 33 - 0.001, 2 ** 33, 1_700_000_000.123, 1e-7, 0.0005, 1 / 3, 1e21, Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 3000; i++) {
+      const roll = r();
+      const ms = Math.floor(r() * 10 ** Math.floor(r() * 14)) * (r() < 0.1 ? -1 : 1);
+      values.push(roll < 0.6 ? ms / 1000 : roll < 0.8 ? ms : ms / 997);
     }
-    expect(millisAsSeconds(12_045)).toBe('12.045');
-    expect(millisAsSeconds(7000)).toBe('7');
+    const ours = new SidecarRegistry();
+    const theirs = new Registry();
+    const g = new SeriesFamily({ name: 'v', help: 'v', type: 'gauge', labelNames: ['i'] as const, registers: [ours] });
+    const pg = new Gauge({ name: 'v', help: 'v', labelNames: ['i'] as const, registers: [theirs] });
+    values.forEach((v, i) => {
+      g.set({ i: String(i) }, v);
+      pg.set({ i: String(i) }, v);
+    });
+    const text = await ours.metrics();
+    expect(text).toBe(await theirs.metrics());
+    expect(text).toContain('v{i="5"} 10\n');
+    expect(text).toContain('v{i="10"} 12.045\n');
   });
 
   it('exposes a plain quote as the exchange wrote it and formats anything else', async () => {
