@@ -8,12 +8,13 @@
  * ticker; otherwise batches of max(1, batchSize)); while `maxQueries` are in flight further
  * launches are skipped, so a slow server throttles the loop instead of piling up requests.
  */
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import type { ApiConfig, Endpoint } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { LogThrottle } from '../log.js';
 import { statusBucket, type Metrics } from '../metrics/metrics.js';
 import type { ProviderSink } from './sink.js';
+import { undici } from './undici.js';
 import { ErrorCode, errorCodeMessage, type HttpExchange, type ProviderResponse, type ProviderTicker } from './types.js';
 
 /** Largest response body read; anything bigger is abandoned as an invalid response. */
@@ -43,7 +44,7 @@ export class HttpPoller {
   constructor(private readonly o: HttpPollerOptions) {
     const { config } = o;
     this.setTickers(o.tickers);
-    this.agent = new Agent({
+    this.agent = new (undici().Agent)({
       connections: Math.max(1, config.maxQueries),
       connectTimeout: config.timeout,
       headersTimeout: config.timeout,
@@ -120,7 +121,7 @@ export class HttpPoller {
     if (url instanceof Error) return failAll(tickers, ErrorCode.UnableToCreateURL, url.message);
     let status: number | undefined;
     try {
-      const res = await request(url, {
+      const res = await undici().request(url, {
         method: 'GET',
         headers: authHeaders(endpoint),
         dispatcher: this.agent,

@@ -1,5 +1,5 @@
 /** Small helpers for the WebSocket driver. */
-import { request } from 'undici';
+import { undici } from './undici.js';
 
 /** First retry delay before jitter, ms. */
 export const BACKOFF_BASE_MS = 250;
@@ -15,7 +15,7 @@ export function backoffDelay(attempt: number, capMs: number, random: () => numbe
 
 /** POST with no body within `timeoutMs`, returning the decoded JSON body (undefined when not JSON). */
 export async function postJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: unknown }> {
-  const res = await request(url, { method: 'POST', headers, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await undici().request(url, { method: 'POST', headers, signal: AbortSignal.timeout(timeoutMs) });
   const text = await res.body.text();
   let body: unknown;
   try {
