@@ -30,7 +30,7 @@ const m = machine();
 const ingest = await runIngest(3, 3000, 200);
 const peer = await runPeer(3, 3000, 200);
 const tick = runTick(3, 300);
-const scrape = await runScrape(3, 30);
+const scrape = await runScrape(3, 100);
 const fresh = await runFreshness(3, 20);
 const small = await runFootprint(125, 3, 10_000);
 const large = await runFootprint(1000, 3, 10_000);
@@ -54,7 +54,7 @@ rows.push([
 ]);
 rows.push(['Tick (1000 markets × 8 providers), every quote new', `p50 ${f(tick.moving.p50, 2)} ms, p99 ${f(tick.moving.p99, 2)} ms, max ${f(tick.moving.max, 2)} ms`, `${tick.ticks} ticks × ${tick.runs} runs; 8,000 new prices before each tick`, 'p99 ≤ 5 ms', ok(tick.moving.p99 <= 5)]);
 rows.push(['Tick (1000 × 8), quotes unchanged', `p50 ${f(tick.unchanged.p50, 2)} ms, p99 ${f(tick.unchanged.p99, 2)} ms, max ${f(tick.unchanged.max, 2)} ms`, `${tick.ticks} ticks × ${tick.runs} runs`, 'p99 ≤ 5 ms', ok(tick.unchanged.p99 <= 5)]);
-rows.push(['Scrape /metrics (1000 × 8)', `p50 ${f(scrape.p50)} ms, p99 ${f(scrape.p99)} ms`, `${scrape.series.toLocaleString('en-US')} series, ${f(scrape.bytes / 2 ** 20)} MiB; ${scrape.scrapes} scrapes × ${scrape.runs} runs by ${scrape.client}`, 'p99 ≤ 30 ms', ok(scrape.p99 <= 30)]);
+rows.push(['Scrape /metrics (1000 × 8)', `p50 ${f(scrape.p50)} ms, p99 ${f(scrape.p99)} ms, slowest ${f(scrape.max)} ms`, `${scrape.series.toLocaleString('en-US')} series, ${f(scrape.bytes / 2 ** 20)} MiB; ${scrape.scrapes} scrapes × ${scrape.runs} runs by ${scrape.client}`, 'p99 ≤ 30 ms', ok(scrape.p99 <= 30)]);
 rows.push(['Tick lateness while scraping 1/s', `max ${f(scrape.lateScrapeMax, 2)} ms, p99 ${f(scrape.lateScrapeP99, 2)} ms`, `without scrapes: max ${f(scrape.lateQuietMax, 2)} ms`, '≤ 10 ms', ok(scrape.lateScrapeMax <= 10)]);
 rows.push(['Freshness (sim price → /prices)', `p50 ${f(fresh.p50)} ms, p99 ${f(fresh.p99)} ms, max ${f(fresh.max)} ms`, `${fresh.samples} changes, updateInterval ${UPDATE_INTERVAL_MS} ms`, `p99 ≤ ${UPDATE_INTERVAL_MS + 10} ms`, ok(fresh.p99 <= UPDATE_INTERVAL_MS + 10)]);
 rows.push(['Footprint 125 markets', `CPU ${f(small.cpuPct)} % of one core, RSS ${f(small.rssMB, 0)} MB`, `${small.served} markets served, ${f(small.msgsPerSec, 0)} msg/s handled; floor (bare ws clients, same streams): CPU ${f(small.floorCpuPct)} %, RSS ${f(small.floorRssMB, 0)} MB`, '≤ 3 % CPU, ≤ 100 MB', `CPU ${ok(small.cpuPct <= 3)}, RSS ${ok(small.rssMB <= 100)}`]);
@@ -105,8 +105,8 @@ ${table}
 - **Scrape**: the same state served by \`createMetricsServer\` in-process while the tick loop runs on
   \`every(250 ms)\` and every quote moves once a second (80 new prices every 10 ms); curl (or a
   Node client without curl) scrapes once a second, timed from request to last byte, after one
-  warm-up scrape; p99 is per run (of 30 scrapes, so the slowest), median over runs. Lateness =
-  tick start − its slot.
+  warm-up scrape; p50, p99 (nearest rank: the second slowest of 100) and the slowest are per run,
+  medians over runs. Lateness = tick start − its slot.
 - **Freshness**: built daemon (updateInterval ${UPDATE_INTERVAL_MS} ms) + simulator (book frozen,
   pushing every 5 ms); \`POST /price\` for TIA at a random phase, then poll \`/prices\` every 1 ms.
 - **Footprint**: built daemon, started with the Node flags of \`npm start\` (the Dockerfile's
