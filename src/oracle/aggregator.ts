@@ -50,8 +50,9 @@ interface FeedPlan {
   version: number;
   /** Its price as float64, inverted if configured (NaN when not a positive number). */
   base: number;
-  /** The quote's price string when it is plain decimal text and not inverted: `base`, exactly. */
-  baseText: string | undefined;
+  /** The quote's price string when it is exactly this feed's converted price: plain decimal
+   *  text, neither inverted nor normalised. */
+  plainText: string | undefined;
   /** Its price, exactly, inverted if configured; computed when first needed. */
   baseExact: string | undefined;
   /** The normalising median (exact) applied this tick (undefined without normalisation). */
@@ -138,7 +139,7 @@ export class Aggregator {
           from: undefined,
           version: 0,
           base: Number.NaN,
-          baseText: undefined,
+          plainText: undefined,
           baseExact: undefined,
           norm: undefined,
           value: Number.NaN,
@@ -205,7 +206,7 @@ export class Aggregator {
         }
         providerUpdates.incAt(feed.okAt);
         // A plain quote is exposed as the exchange wrote it (it parses to the same float64).
-        if (feed.baseText !== undefined && feed.normalizeBy === null) providerPrice.setTextAt(feed.priceAt, feed.value, feed.baseText);
+        if (feed.plainText !== undefined) providerPrice.setTextAt(feed.priceAt, feed.value, feed.plainText);
         else providerPrice.setAt(feed.priceAt, feed.value);
         let i = count++;
         while (i > 0 && above(priced[i - 1] as FeedPlan, feed)) {
@@ -234,7 +235,7 @@ export class Aggregator {
         medValue = market.previousValue;
       } else if (lo === hi) {
         med = hi;
-        medValue = hiFeed.baseText !== undefined && hiFeed.normalizeBy === null ? hiFeed.value : Number(med);
+        medValue = hiFeed.plainText !== undefined ? hiFeed.value : Number(med);
       } else {
         med = midpoint(lo, hi);
         medValue = Number(med);
@@ -273,7 +274,7 @@ export class Aggregator {
       feed.from = quote;
       feed.version = quote.version;
       feed.base = feed.invert ? 1 / quote.value : quote.value;
-      feed.baseText = !feed.invert && quote.plain ? quote.price : undefined;
+      feed.plainText = !feed.invert && feed.normalizeBy === null && quote.plain ? quote.price : undefined;
       feed.baseExact = undefined;
       feed.exact = undefined;
     }
@@ -302,12 +303,12 @@ export class Aggregator {
 
 /** The feed's converted price this tick, exactly: parse, invert, normalise (each once). */
 function exactOf(feed: FeedPlan): string {
-  if (feed.baseText !== undefined && feed.normalizeBy === null) return feed.baseText;
+  if (feed.plainText !== undefined) return feed.plainText;
   let e = feed.exact;
   if (e === undefined) {
     let b = feed.baseExact;
     if (b === undefined) {
-      b = feed.baseText ?? toPlain((feed.from as QuoteSlot).price);
+      b = toPlain((feed.from as QuoteSlot).price);
       if (feed.invert) b = invert(b);
       feed.baseExact = b;
     }

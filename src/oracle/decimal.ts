@@ -89,7 +89,7 @@ function shortMidpoint(a: string, b: string): string | undefined {
   if (Math.max(pa, pb) + f > 14) return undefined;
   const sum = scaledInteger(a, pa, f) + scaledInteger(b, pb, f);
   // sum / 2 at f fraction digits when even, else 5 × sum at f + 1.
-  return sum % 2 === 0 ? formatInteger(sum / 2, f) : formatInteger(sum * 5, f + 1);
+  return sum % 2 === 0 ? formatDigits(String(sum / 2), f) : formatDigits(String(sum * 5), f + 1);
 }
 
 /** Index of the decimal point, or the length when there is none. */
@@ -114,11 +114,6 @@ function scaledInteger(x: string, point: number, f: number): number {
   }
   for (; places < f; places++) n *= 10;
   return n;
-}
-
-/** n / 10^scale as plain text without superfluous zeros, for an integer n < 2^53. */
-function formatInteger(n: number, scale: number): string {
-  return formatDigits(String(n), scale);
 }
 
 /** Sign of a − b. */
