@@ -1,6 +1,7 @@
 /**
- * The protobuf definitions (proto/, wire-compatible with connect's connect.service.v2,
- * connect.marketmap.v2 and connect.types.v2, plus grpc.health.v1), loaded at run time with
+ * The protobuf definitions (proto/, one tree per protocol version: connect's v2
+ * connect.service.v2, connect.marketmap.v2, connect.types.v2; connect v1's slinky.service.v1,
+ * slinky.marketmap.v1, slinky.types.v1; plus grpc.health.v1), loaded at run time with
  * @grpc/proto-loader: the .proto files stay the single source of truth, with no code
  * generation step. Messages decode with the proto field names (keepCase), uint64 as strings.
  */
@@ -18,7 +19,13 @@ function protoDir(): string {
   throw new Error('proto/ directory not found next to the side-car');
 }
 
-const FILES = ['connect/service/v2/oracle.proto', 'connect/marketmap/v2/query.proto', 'grpc/health/v1/health.proto'];
+const FILES = [
+  'connect/service/v2/oracle.proto',
+  'connect/marketmap/v2/query.proto',
+  'slinky/service/v1/oracle.proto',
+  'slinky/marketmap/v1/query.proto',
+  'grpc/health/v1/health.proto',
+];
 
 let cached: grpc.GrpcObject | undefined;
 

@@ -1,6 +1,7 @@
 /**
- * connect.service.v2.Oracle and grpc.health.v1.Health over gRPC (connect spec §5.2; wire
- * facts in proto/), served by grpc-js on an internal listener that is never exposed: a unix
+ * connect.service.v2.Oracle, its connect v1 twin slinky.service.v1.Oracle (the same methods
+ * and messages under v1 package names, for nodes built against connect v1.0.x such as dYdX
+ * v7) and grpc.health.v1.Health over gRPC (connect spec §5.2; wire facts in proto/), served by grpc-js on an internal listener that is never exposed: a unix
  * domain socket in os.tmpdir() (removed on close), or 127.0.0.1:<random> where unix sockets
  * cannot be bound. listener.ts proxies the HTTP/2 connections of the public port to it.
  *
@@ -11,8 +12,9 @@
  *             the code a client should retry on).
  *   MarketMap { market_map } from the current (possibly reloaded) map; uint64 as strings.
  *   Version   { version }.
+ *   Both Oracle services answer from the same snapshot and market map, with one set of handlers.
  *   Health    Check/Watch: "" → SERVING while the loop is alive; "connect.service.v2.Oracle"
- *             → SERVING while ready (the last tick served a price); else NOT_SERVING. Check of
+ *             or "slinky.service.v1.Oracle" → SERVING while ready (the last tick served a price); else NOT_SERVING. Check of
  *             an unknown service → NOT_FOUND; Watch of one → SERVICE_UNKNOWN (gRPC health spec).
  *             Watch sends the current status, then each change (polled every second).
  * No reflection, like connect. Handlers only read immutable snapshots: they never block.
@@ -29,6 +31,8 @@ import type { Snapshot } from '../oracle/aggregator.js';
 import type { PriceSource } from './price-api.js';
 
 export const ORACLE_SERVICE = 'connect.service.v2.Oracle';
+/** The same service for connect v1 nodes. */
+export const ORACLE_SERVICE_V1 = 'slinky.service.v1.Oracle';
 export const HEALTH_SERVICE = 'grpc.health.v1.Health';
 
 /** What the gRPC handlers read: the REST API's source plus the loop's health. */
@@ -101,7 +105,7 @@ type HealthStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 
 export function healthStatus(state: OracleState, name: string): HealthStatus {
   if (name === '') return state.alive() ? 'SERVING' : 'NOT_SERVING';
-  if (name === ORACLE_SERVICE) return state.ready() ? 'SERVING' : 'NOT_SERVING';
+  if (name === ORACLE_SERVICE || name === ORACLE_SERVICE_V1) return state.ready() ? 'SERVING' : 'NOT_SERVING';
   return 'SERVICE_UNKNOWN';
 }
 
@@ -169,7 +173,9 @@ export interface GrpcServerOptions {
 export async function startGrpcServer(state: OracleState, o: GrpcServerOptions = {}): Promise<GrpcServer> {
   const server = new grpc.Server();
   const watches: Watches = new Set();
-  server.addService(service(ORACLE_SERVICE).service, oracleHandlers(state));
+  const oracle = oracleHandlers(state);
+  server.addService(service(ORACLE_SERVICE).service, oracle);
+  server.addService(service(ORACLE_SERVICE_V1).service, oracle);
   server.addService(service(HEALTH_SERVICE).service, healthHandlers(state, watches, o.watchPollMs ?? 1000));
   const { address, path } = await bindInternal(server);
   let closing: Promise<void> | undefined;

@@ -3,6 +3,7 @@
  *   GET /connect/oracle/v2/prices    {"prices":{...sorted},"timestamp":RFC3339,"version":...}
  *   GET /connect/oracle/v2/marketmap {"market_map":{"markets":{...}}} (uint64 as strings)
  *   GET /connect/oracle/v2/version   {"version":...}
+ * and the same three under connect v1's /slinky/oracle/v1/ prefix (identical bodies).
  * Anything else is a JSON error in grpc-gateway's shape. Reads an immutable snapshot, so
  * serving never waits for aggregation.
  */
@@ -56,16 +57,25 @@ export function marketMapBody(map: MarketMap): object {
   return { market_map: { markets } };
 }
 
+/** The API prefixes of the two protocol versions. */
+const PREFIXES = ['/connect/oracle/v2/', '/slinky/oracle/v1/'];
+
+/** `prices`, `marketmap`, `version` (or anything else) for a path under either prefix. */
+function methodOf(path: string): string | undefined {
+  const prefix = PREFIXES.find((p) => path.startsWith(p));
+  return prefix === undefined ? undefined : path.slice(prefix.length);
+}
+
 export function createPriceApi(source: PriceSource): http.Server {
   return createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method !== 'GET') return gatewayError(res, 405, 12, 'Method Not Allowed');
-    switch (path) {
-      case '/connect/oracle/v2/prices':
+    switch (methodOf(path)) {
+      case 'prices':
         return sendJson(res, 200, pricesBody(source.snapshot(), source.version));
-      case '/connect/oracle/v2/marketmap':
+      case 'marketmap':
         return sendJson(res, 200, marketMapBody(source.marketMap()));
-      case '/connect/oracle/v2/version':
+      case 'version':
         return sendJson(res, 200, { version: source.version });
       default:
         return gatewayError(res, 404, 5, 'Not Found');

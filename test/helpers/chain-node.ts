@@ -1,7 +1,8 @@
 /**
  * A fake chain node for tests: a grpc-js Server implementing
- * `/connect.marketmap.v2.Query/MarketMap` from our protos (the other Query methods answer
- * UNIMPLEMENTED). The served market map is settable (including invalid markets, or none at
+ * `/connect.marketmap.v2.Query/MarketMap` and/or (a node on connect v1)
+ * `/slinky.marketmap.v1.Query/MarketMap` from our protos; every other method, and the
+ * version it does not serve, answer UNIMPLEMENTED. The served market map is settable (including invalid markets, or none at
  * all), answers can be delayed, calls are counted, and the node can stop and restart on the
  * same port, the way a validator's node goes down and comes back.
  */
@@ -13,8 +14,12 @@ export interface ChainNode {
   readonly port: number;
   /** `127.0.0.1:<port>`, for --market-map-endpoint. */
   readonly address: string;
-  /** MarketMap calls received since start (across restarts). */
+  /** MarketMap calls received since start (across restarts), answered or not. */
   calls(): number;
+  /** MarketMap calls per query service, e.g. `{ 'slinky.marketmap.v1.Query': 3 }`. */
+  callsBy(): Record<string, number>;
+  /** Which versions the node serves (takes effect at the next restart). */
+  setVersions(versions: readonly NodeVersion[]): void;
   /** The map to serve; `null` answers a MarketMapResponse without market_map. */
   setMarketMap(map: MarketMap | null): void;
   /** Delay every answer by `ms` (0 = answer at once). */
@@ -36,25 +41,32 @@ export function toProto(map: MarketMap): object {
   return { markets };
 }
 
+/** A query service a node can serve. */
+export type NodeVersion = 'v2' | 'v1';
+const QUERY: Record<NodeVersion, string> = { v2: 'connect.marketmap.v2.Query', v1: 'slinky.marketmap.v1.Query' };
+
 function bind(server: grpc.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
   });
 }
 
-export async function startChainNode(initial: MarketMap | null = { markets: {} }): Promise<ChainNode> {
+export async function startChainNode(initial: MarketMap | null = { markets: {} }, o: { versions?: readonly NodeVersion[] } = {}): Promise<ChainNode> {
   let map = initial;
   let delayMs = 0;
   let calls = 0;
-  const handler: grpc.handleUnaryCall<unknown, unknown> = (_call, callback) => {
+  let versions = o.versions ?? ['v2'];
+  const by: Record<string, number> = {};
+  const handler = (query: string): grpc.handleUnaryCall<unknown, unknown> => (_call, callback) => {
     calls += 1;
+    by[query] = (by[query] ?? 0) + 1;
     const response = { market_map: map ? toProto(map) : null, last_updated: String(calls), chain_id: 'test-chain' };
     if (delayMs > 0) setTimeout(() => callback(null, response), delayMs);
     else callback(null, response);
   };
   const create = () => {
     const server = new grpc.Server();
-    server.addService(service('connect.marketmap.v2.Query').service, { MarketMap: handler });
+    for (const v of versions) server.addService(service(QUERY[v]).service, { MarketMap: handler(QUERY[v]) });
     return server;
   };
   let server: grpc.Server | undefined = create();
@@ -63,6 +75,8 @@ export async function startChainNode(initial: MarketMap | null = { markets: {} }
     port,
     address: `127.0.0.1:${port}`,
     calls: () => calls,
+    callsBy: () => ({ ...by }),
+    setVersions: (v) => void (versions = v),
     setMarketMap: (m) => void (map = m),
     setDelay: (ms) => void (delayMs = ms),
     async stop() {

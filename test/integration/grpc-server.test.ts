@@ -113,6 +113,39 @@ describe('connect.service.v2.Oracle over gRPC on the REST port', () => {
   });
 });
 
+describe('slinky.service.v1.Oracle (connect v1 nodes) beside v2', () => {
+  it('answers Prices, MarketMap and Version exactly as v2, and UNAVAILABLE alike', async () => {
+    const v1 = new (service('slinky.service.v1.Oracle'))(`127.0.0.1:${listener.port}`, grpc.credentials.createInsecure()) as Client;
+    try {
+      for (const method of ['Prices', 'MarketMap', 'Version']) expect(await call(v1, method)).toEqual(await call(oracle, method));
+      expect(await call(v1, 'Prices')).toMatchObject({ prices: TICK.prices });
+      state.isAlive = false;
+      const err = await failure(call(v1, 'Prices'));
+      expect([err.code, err.details]).toEqual([grpc.status.UNAVAILABLE, 'oracle is not running']);
+      state.isReady = false;
+      state.isAlive = true;
+      expect(await call(health, 'Check', { service: 'slinky.service.v1.Oracle' })).toEqual({ status: 'NOT_SERVING' });
+      state.isReady = true;
+      expect(await call(health, 'Check', { service: 'slinky.service.v1.Oracle' })).toEqual({ status: 'SERVING' });
+    } finally {
+      v1.close();
+    }
+  });
+
+  it('serves REST /slinky/oracle/v1/* with the same bodies as /connect/oracle/v2/*', async () => {
+    for (const path of ['prices', 'marketmap', 'version']) {
+      const [a, b] = await Promise.all([`/slinky/oracle/v1/${path}`, `/connect/oracle/v2/${path}`].map(async (p) => {
+        const res = await fetch(`${url}${p}`);
+        expect(res.status).toBe(200);
+        return res.text();
+      }));
+      expect(a).toBe(b);
+    }
+    expect((await fetch(`${url}/slinky/oracle/v1/nope`)).status).toBe(404);
+    expect((await fetch(`${url}/slinky/oracle/v2/prices`)).status).toBe(404);
+  });
+});
+
 describe('grpc.health.v1.Health', () => {
   it('Check: "" follows liveness, the Oracle service readiness, unknown services NOT_FOUND', async () => {
     expect(await call(health, 'Check', { service: '' })).toEqual({ status: 'SERVING' });
