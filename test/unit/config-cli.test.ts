@@ -4,6 +4,16 @@ import { ConfigError } from '../../src/config/errors.js';
 
 const MARKET = ['--market-config-path', 'market.json'];
 
+/** connect's defaults for the flags that are not config overrides. */
+const DEFAULTS = {
+  marketMapProvider: 'marketmap_api',
+  mode: 'exec',
+  validationPeriodMs: 600_000,
+  pprof: { enabled: false, port: 6060 },
+  logFile: { enabled: true, path: 'sidecar.log', level: 'info', maxSizeMB: 100, maxBackups: 1, maxAgeDays: 3, compress: true },
+  disableTelemetry: false,
+} as const;
+
 function failure(argv: string[]): ConfigError {
   try {
     parseCli(argv);
@@ -16,7 +26,7 @@ function failure(argv: string[]): ConfigError {
 
 describe('parseCli', () => {
   it('defaults: run, info, no overrides', () => {
-    expect(parseCli(MARKET)).toEqual<CliResult>({ command: 'run', marketConfigPath: 'market.json', logLevel: 'info', overrides: {} });
+    expect(parseCli(MARKET)).toEqual<CliResult>({ ...DEFAULTS, command: 'run', marketConfigPath: 'market.json', logLevel: 'info', overrides: {} });
   });
 
   it('reads every flag in both --flag value and --flag=value forms', () => {
@@ -26,7 +36,7 @@ describe('parseCli', () => {
       '--update-interval', '500000000', '--max-price-age=30s', '--metrics-enabled=false',
     ]);
     expect(r).toEqual<CliResult>({
-      command: 'run', oracleConfigPath: 'oracle.json', marketConfigPath: 'm.json', logLevel: 'debug',
+      ...DEFAULTS, command: 'run', oracleConfigPath: 'oracle.json', marketConfigPath: 'm.json', logLevel: 'debug',
       overrides: {
         host: '127.0.0.1', port: '9090', metricsPrometheusAddress: '127.0.0.1:9100',
         updateInterval: '500000000', maxPriceAge: '30s', metricsEnabled: 'false',
@@ -77,6 +87,48 @@ describe('parseCli', () => {
   });
 });
 
+describe('connect flags beyond the config overrides', () => {
+  it('reads each of them with its meaning', () => {
+    const r = parseCli([
+      '--marketmap-provider', 'dydx_migration_api', '--run-pprof', '--pprof-port=7070', '--log-file', '/var/log/s.log',
+      '--log-file-level=debug', '--log-max-size', '5', '--log-max-backups=4', '--log-max-age', '7',
+      '--log-file-disable-compression', '--mode', 'validate', '--validation-period=90s', '--disable-telemetry',
+    ]);
+    expect(r).toMatchObject({
+      marketMapProvider: 'dydx_migration_api', mode: 'validate', validationPeriodMs: 90_000,
+      pprof: { enabled: true, port: 7070 }, disableTelemetry: true,
+      logFile: { enabled: true, path: '/var/log/s.log', level: 'debug', maxSizeMB: 5, maxBackups: 4, maxAgeDays: 7, compress: false },
+    });
+    expect(r.overrides).toEqual({});
+  });
+
+  it.each([[['-m', 'validate']], [['-m=validate']], [['-mvalidate']], [['--mode=validate']]])('%j selects validate mode', (argv) => {
+    expect(parseCli(argv).mode).toBe('validate');
+  });
+
+  it('--log-disable-file-rotation turns the file log off, as in connect', () => {
+    expect(parseCli(['--log-disable-file-rotation']).logFile.enabled).toBe(false);
+    expect(parseCli(['--log-disable-file-rotation=false']).logFile.enabled).toBe(true);
+  });
+
+  it.each([
+    [['--mode', 'run'], '--mode: must be one of exec, validate, got "run"'],
+    [['-m'], 'flag -m needs a value'],
+    [['-x'], 'unknown flag -x'],
+    [['--validation-period', 'soon'], '--validation-period: must be a positive duration such as 10m or 90s, got "soon"'],
+    [['--validation-period', '0s'], '--validation-period: must be a positive duration such as 10m or 90s, got "0s"'],
+    [['--pprof-port', '-1'], '--pprof-port: must be a non-negative integer, got "-1"'],
+    [['--pprof-port=-1'], '--pprof-port: must be a non-negative integer, got "-1"'],
+    [['--pprof-port=70000'], '--pprof-port: must be at most 65535, got 70000'],
+    [['--log-max-size', '1.5'], '--log-max-size: must be a non-negative integer, got "1.5"'],
+    [['--log-file-level', 'trace'], '--log-file-level: must be one of debug, info, warn, error, dpanic, panic, fatal, got "trace"'],
+    [['--run-pprof', 'true'], 'unexpected argument "true" (write --run-pprof=true)'],
+    [['--disable-telemetry=yes'], '--disable-telemetry: must be true or false, got "yes"'],
+  ])('%j fails with %s', (argv, expected) => {
+    expect(failure(argv).problems).toContain(expected);
+  });
+});
+
 describe('helpText', () => {
   const text = helpText();
 
@@ -84,6 +136,10 @@ describe('helpText', () => {
     ['--oracle-config', '""'], ['--market-config-path', '""'], ['--log-std-out-level', 'info'], ['--host', '0.0.0.0'],
     ['--port', '8080'], ['--metrics-prometheus-address', '0.0.0.0:8002'], ['--update-interval', '250000000'],
     ['--max-price-age', '2m0s'], ['--metrics-enabled', 'true'], ['--market-map-endpoint', '""'], ['--update-market-config-path', '""'],
+    ['--marketmap-provider', 'marketmap_api'], ['--run-pprof', 'false'], ['--pprof-port', '6060'], ['--log-file-level', 'info'],
+    ['--log-file', 'sidecar.log'], ['--log-max-size', '100'], ['--log-max-backups', '1'], ['--log-max-age', '3'],
+    ['--log-file-disable-compression', 'false'], ['--log-disable-file-rotation', 'false'], ['-m, --mode', 'exec'],
+    ['--validation-period', '10m0s'], ['--disable-telemetry', 'false'],
   ])('lists %s with default %s and an explanation', (flag, def) => {
     const line = text.split('\n').find((l) => l.trim().startsWith(`${flag} `));
     expect(line).toBeDefined();
