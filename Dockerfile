@@ -18,6 +18,13 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY proto ./proto
 COPY oracle.json market.json ./
+COPY bin ./bin
+# connect's and slinky's binary names on the PATH, for command lines written for their images;
+# /app writable by the runtime user for connect's default log file (./sidecar.log).
+RUN ln -s /app/bin/connect /usr/local/bin/connect \
+ && ln -s /app/bin/connect /usr/local/bin/slinky \
+ && ln -s /app/bin/connect /usr/local/bin/oracle-sidecar \
+ && chown node:node /app
 USER node
 EXPOSE 8080 8002
 ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/src/main.js"]

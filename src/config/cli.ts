@@ -4,6 +4,8 @@
  * `--flag=value`, boolean flags bare or `--flag=true|false`, the shorthand `-m` as `-m X`,
  * `-m=X` or `-mX`. Only flags actually given become config overrides, so they take precedence
  * over env and file exactly when set (viper's "changed flag" rule).
+ * A leading `connect` or `slinky` word is the anchor's binary name, as in a command line written
+ * for connect's image (`docker run <image> connect --flags`), and is skipped.
  * The market map comes from `--market-config-path` (a file) or, without it, from the chain
  * node (`--market-map-endpoint`, `--update-market-config-path`); as in connect the file flag
  * is mutually exclusive with both.
@@ -98,6 +100,9 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'max-price-age', kind: 'string', def: '2m0s', help: 'ignore provider prices older than this duration (maxPriceAge)' },
 ];
 
+/** The anchor's binary names (connect, and slinky before it). */
+const ANCHOR_BINARIES: ReadonlySet<string> = new Set(['connect', 'slinky']);
+
 const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
 const BY_SHORT = new Map(FLAGS.filter((f) => f.short).map((f) => [f.short ?? '', f]));
 
@@ -105,7 +110,8 @@ type Values = Map<string, string>;
 
 /** Parses `argv` (process.argv without node and script). Throws ConfigError listing every
  *  unknown flag, missing or invalid value, and stray argument. */
-export function parseCli(argv: string[]): CliResult {
+export function parseCli(args: string[]): CliResult {
+  const argv = ANCHOR_BINARIES.has(args[0] ?? '') ? args.slice(1) : args;
   const problems: string[] = [];
   const values: Values = new Map();
   let command: CliResult['command'] = 'run';

@@ -129,6 +129,15 @@ describe('connect flags beyond the config overrides', () => {
   });
 });
 
+describe('command lines written for connect', () => {
+  it('skips a leading connect or slinky binary name', () => {
+    const argv = ['--market-map-endpoint', 'node:9090', '--run-pprof'];
+    for (const name of ['connect', 'slinky']) expect(parseCli([name, ...argv])).toEqual(parseCli(argv));
+    expect(parseCli(['connect', 'version']).command).toBe('version');
+    expect(failure(['--port', '1', 'connect']).problems).toEqual(['unexpected argument "connect"']);
+  });
+});
+
 describe('helpText', () => {
   const text = helpText();
 
