@@ -1,12 +1,18 @@
 /**
  * One pino root logger writing JSON to stdout; modules and providers take children.
  * Secrets are redacted by path wherever a config object might be logged.
+ *
+ * With a log file (connect's `--log-file*`, pkg/log/zap.go: a second zap core on lumberjack)
+ * the same lines, same fields and same redaction, also go to a rotating file at the file's own
+ * level; the root level is then the lower of the two. Without one, stdout is the logger's only
+ * destination, as before.
  */
 import { pino, type Logger } from 'pino';
+import { FileSink, type LogFileOptions } from './log-file.js';
 
-export type { Logger };
+export type { Logger, LogFileOptions };
 
-/** connect's --log-std-out-level values mapped onto pino levels. */
+/** connect's --log-std-out-level / --log-file-level values mapped onto pino levels. */
 const LEVELS: Record<string, string> = {
   debug: 'debug',
   info: 'info',
@@ -17,20 +23,54 @@ const LEVELS: Record<string, string> = {
   fatal: 'fatal',
 };
 
-export function createLogger(level = 'info', destination?: pino.DestinationStream): Logger {
-  return pino(
-    {
-      level: LEVELS[level] ?? 'info',
-      base: { pid: process.pid },
-      formatters: { level: (label) => ({ level: label }) },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      redact: {
-        paths: ['apiKey', '*.apiKey', '*.*.apiKey', 'authentication', '*.authentication', 'headers', '*.headers'],
-        censor: '<redacted>',
-      },
-    },
-    destination ?? pino.destination({ dest: 1, sync: false }),
-  );
+const OPTIONS: pino.LoggerOptions = {
+  base: { pid: process.pid },
+  formatters: { level: (label) => ({ level: label }) },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  redact: {
+    paths: ['apiKey', '*.apiKey', '*.*.apiKey', 'authentication', '*.authentication', 'headers', '*.headers'],
+    censor: '<redacted>',
+  },
+};
+
+export interface LoggerOptions {
+  /** Where the stdout lines go; default stdout, asynchronously. */
+  destination?: pino.DestinationStream;
+  /** The log file; absent or `enabled: false` (`--log-disable-file-rotation`): none. */
+  file?: LogFileOptions;
+}
+
+const fileSinks = new WeakMap<Logger, FileSink>();
+
+export function createLogger(level = 'info', options: LoggerOptions = {}): Logger {
+  const stdoutLevel = LEVELS[level] ?? 'info';
+  const stdout = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const file = options.file;
+  if (!file || file.enabled === false) return pino({ ...OPTIONS, level: stdoutLevel }, stdout);
+
+  const fileLevel = LEVELS[file.level] ?? 'info';
+  // Problems with the file are logged by the root logger, so they reach stdout.
+  const via: { root?: Logger } = {};
+  const sink = new FileSink(file, (fields, msg) => via.root?.warn(fields, msg));
+  const streams = pino.multistream([
+    { level: stdoutLevel as pino.Level, stream: stdout },
+    { level: fileLevel as pino.Level, stream: sink },
+  ]);
+  // `log.flush(cb)` calls back once the file holds every line logged so far.
+  const destination = Object.assign(streams, { flush: (cb: () => void) => sink.flush(cb) });
+  const lowest = pino.levels.values[stdoutLevel]! <= pino.levels.values[fileLevel]! ? stdoutLevel : fileLevel;
+  const root = pino({ ...OPTIONS, level: lowest }, destination);
+  via.root = root;
+  fileSinks.set(root, sink);
+  return root;
+}
+
+/** Writes out everything logged so far and closes the log file, if any; call it (on the root
+ *  logger) before the process exits. Stdout is flushed by pino at exit. */
+export async function closeLogger(log: Logger): Promise<void> {
+  const sink = fileSinks.get(log);
+  fileSinks.delete(log);
+  await sink?.close();
 }
 
 /**

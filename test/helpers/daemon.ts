@@ -30,6 +30,12 @@ export function tempFile(name: string, content: unknown): string {
   return path;
 }
 
+/** A fresh working directory for a spawned side-car, so that files it writes relative to it
+ *  (connect's default `--log-file sidecar.log`) never land in the repository. */
+function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), 'oracle-sidecar-cwd-'));
+}
+
 export interface Daemon {
   readonly apiUrl: string;
   readonly metricsUrl: string;
@@ -47,7 +53,7 @@ export interface Daemon {
 /** Run the CLI to completion (for --help, version, config errors). */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: scratchDir(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -76,7 +82,7 @@ export async function startDaemon(oracle: object, market: object | null, extraAr
     '--metrics-prometheus-address', '127.0.0.1:0',
     ...extraArgs,
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, args, { cwd: scratchDir(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

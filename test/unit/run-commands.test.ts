@@ -17,4 +17,12 @@ describe('run commands', () => {
     expect(argv.slice(1, -1)).toEqual(npmFlags);
     expect(npmFlags).toContain('--max-semi-space-size=2');
   });
+
+  it("bin/connect (connect's binary name in the image) runs Node with the same flags", () => {
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+    const npmFlags = start.slice(start.indexOf('node') + 1, start.indexOf('dist/src/main.js'));
+    const exec = /^exec node (.*) "\$here\/\.\.\/dist\/src\/main\.js" "\$@"$/m.exec(read('bin/connect'))?.[1];
+    expect(exec?.split(/\s+/)).toEqual(npmFlags);
+    for (const name of ['connect', 'slinky', 'oracle-sidecar']) expect(read('Dockerfile')).toContain(`ln -s /app/bin/connect /usr/local/bin/${name}`);
+  });
 });
