@@ -1,23 +1,51 @@
 /**
  * The built-in oracle configuration: the schema's top-level defaults plus one provider
- * entry per registry exchange and the `marketmap_api` market-map provider (connect's
- * `DefaultOracleConfig`). The transport an exchange does not use is a disabled block; a
+ * entry per registry exchange and the five market-map providers (connect's
+ * `DefaultOracleConfig`, which pre-seeds them all so that a chosen dydx provider works
+ * without an oracle.json entry). The transport an exchange does not use is a disabled block; a
  * WebSocket exchange with an HTTP helper block (KuCoin) carries it disabled.
  */
 import { exchanges } from '../providers/exchanges/index.js';
-import { apiDefaults, disabledApi, disabledWs } from '../providers/defaults.js';
+import { apiDefaults, disabledApi, disabledWs, endpoint } from '../providers/defaults.js';
 import type { Exchange } from '../providers/types.js';
 import { providerDefaults, topLevelDefaults } from './schema.js';
 import type { OracleConfig, ProviderConfig } from './types.js';
 
-/** The market-map provider: reads the market map from the chain node over gRPC
+/** The default market-map provider: reads the market map from the chain node over gRPC
  *  (src/providers/marketmap/). */
 export const MARKET_MAP_PROVIDER = 'marketmap_api';
 
-/** connect's `marketmap_api` defaults (spec §2.8): gRPC `host:port`, every 10 s, 20 s timeout. */
-export function marketMapProviderDefaults(): ProviderConfig {
-  const api = apiDefaults(MARKET_MAP_PROVIDER, 'localhost:9090', { atomic: true, timeout: 20_000, interval: 10_000 });
-  return providerDefaults({ name: MARKET_MAP_PROVIDER, type: 'market_map_provider', api, webSocket: disabledWs(MARKET_MAP_PROVIDER) });
+/** Every market-map provider connect ships (cmd/constants/providers.go
+ *  MarketMapProviderNames), the default first. `--marketmap-provider` picks one; the
+ *  others are removed from the configuration (selectMarketMapProvider). */
+export const MARKET_MAP_PROVIDERS = [
+  MARKET_MAP_PROVIDER, 'dydx_api', 'dydx_migration_api', 'dydx_research_json_api', 'dydx_research_coinmarketcap_api',
+] as const;
+export type MarketMapProviderName = (typeof MARKET_MAP_PROVIDERS)[number];
+
+export function isMarketMapProviderName(name: string): name is MarketMapProviderName {
+  return (MARKET_MAP_PROVIDERS as readonly string[]).includes(name);
+}
+
+/** The endpoints of each market-map provider, in order (connect providers/apis/dydx/utils.go
+ *  Default*APIConfig; spec §2.8 for marketmap_api). dydx_migration_api: REST x/prices first,
+ *  gRPC x/marketmap second. The research pair: dYdX mainnet REST, then the research JSON. */
+const RESEARCH_JSON = 'https://raw.githubusercontent.com/dydxprotocol/v4-web/main/public/configs/otherMarketData.json';
+const MARKET_MAP_ENDPOINTS: Record<MarketMapProviderName, string[]> = {
+  marketmap_api: ['localhost:9090'],
+  dydx_api: ['http://localhost:1317'],
+  dydx_migration_api: ['http://localhost:1317', 'localhost:9090'],
+  dydx_research_json_api: ['https://dydx-api.lavenderfive.com', RESEARCH_JSON],
+  dydx_research_coinmarketcap_api: ['https://dydx-api.lavenderfive.com', RESEARCH_JSON],
+};
+
+/** A market-map provider's built-in entry (type `market_map_provider`): atomic, one query
+ *  at a time, every 10 s with a 20 s timeout, reconnectTimeout 2 s, the endpoints above. */
+export function marketMapProviderDefaults(name: MarketMapProviderName = MARKET_MAP_PROVIDER): ProviderConfig {
+  const [first = '', ...rest] = MARKET_MAP_ENDPOINTS[name];
+  const api = apiDefaults(name, first, { atomic: true, timeout: 20_000, interval: 10_000 });
+  api.endpoints.push(...rest.map(endpoint));
+  return providerDefaults({ name, type: 'market_map_provider', api, webSocket: disabledWs(name) });
 }
 
 /** Provider names connect ships by default that this side-car has no adapter for. A partial
@@ -26,8 +54,7 @@ export const ANCHOR_ONLY_PROVIDERS: ReadonlySet<string> = new Set([
   'raydium_api', 'uniswapv3_api-ethereum', 'uniswapv3_api-base', 'osmosis_api', 'bitstamp_api',
   'coingecko_api', 'coinmarketcap_api', 'volatile-exchange-provider', 'polymarket_api', 'bitfinex_ws',
   'bitstamp_ws', 'bybit_ws', 'crypto_dot_com_ws', 'gate_ws', 'huobi_ws', 'kraken_ws', 'kucoin_ws',
-  'mexc_ws', 'dydx_api', 'dydx_migration_api', 'dydx_research_json_api',
-  'dydx_research_coinmarketcap_api',
+  'mexc_ws',
 ].filter((n) => !(n in exchanges)));
 
 function entryFor(name: string, ex: Exchange): ProviderConfig {
@@ -67,6 +94,6 @@ export function defaultOracleConfig(): OracleConfig {
     const p = builtInProvider(name);
     if (p) providers[name] = p;
   }
-  providers[MARKET_MAP_PROVIDER] = marketMapProviderDefaults();
+  for (const name of MARKET_MAP_PROVIDERS) providers[name] = marketMapProviderDefaults(name);
   return { ...topLevelDefaults(), providers };
 }

@@ -1,17 +1,21 @@
 /**
  * CLI: node dist/src/sim/main.js [--host 127.0.0.1] [--base-port N] [--control-port N]
- *        [--seed N] [--step-ms N] [--push-interval-ms N]
+ *        [--seed N] [--step-ms N] [--push-interval-ms N] [--dydx-node]
  * Starts the simulator, prints one JSON line {controlUrl, endpoints, oracleOverride} and
  * exits 0 on SIGINT/SIGTERM after closing every server. With --base-port N the exchanges
  * listen on N, N+1, ... in registry order (binance_api, kraken_api, coinbase_api,
  * binance_ws, coinbase_ws, okx_ws) and the control API on N+6 unless --control-port is set.
  * Without --base-port every port is ephemeral. Bad arguments exit 2.
+ * --dydx-node also starts a simulated dYdX node (dydx-node.ts: empty x/prices, x/marketmap
+ * off, driven through its /sim/* routes) on ephemeral ports; the JSON line then carries
+ * `dydx: {restUrl, grpcAddress, researchUrl, oracleOverride}`.
  */
+import { startDydxNode, type DydxNode } from './dydx-node.js';
 import { startSimulator } from './index.js';
 import type { SimulatorOptions } from './index.js';
 
 const USAGE =
-  'usage: sim [--host 127.0.0.1] [--base-port N] [--control-port N] [--seed N] [--step-ms N] [--push-interval-ms N]';
+  'usage: sim [--host 127.0.0.1] [--base-port N] [--control-port N] [--seed N] [--step-ms N] [--push-interval-ms N] [--dydx-node]';
 
 const NUMERIC: Record<string, keyof SimulatorOptions> = {
   '--base-port': 'basePort',
@@ -21,7 +25,9 @@ const NUMERIC: Record<string, keyof SimulatorOptions> = {
   '--push-interval-ms': 'pushIntervalMs',
 };
 
-function parseArgs(argv: readonly string[]): SimulatorOptions | string {
+function parseArgs(args: readonly string[]): (SimulatorOptions & { dydxNode: boolean }) | string {
+  const dydxNode = args.includes('--dydx-node');
+  const argv = args.filter((a) => a !== '--dydx-node');
   const opts: Record<string, string | number> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i] ?? '';
@@ -42,7 +48,7 @@ function parseArgs(argv: readonly string[]): SimulatorOptions | string {
     if (!/^\d+$/.test(value) || n > max || (key.endsWith('Ms') && n === 0)) return `${flag}: bad value ${value}\n${USAGE}`;
     opts[key] = n;
   }
-  return opts as SimulatorOptions;
+  return { ...(opts as SimulatorOptions), dydxNode };
 }
 
 async function main(): Promise<void> {
@@ -52,11 +58,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const sim = await startSimulator(parsed);
+  let dydx: DydxNode | undefined;
+  if (parsed.dydxNode) dydx = await startDydxNode(parsed.host === undefined ? {} : { host: parsed.host });
+  const dydxInfo = dydx && { restUrl: dydx.restUrl, grpcAddress: dydx.grpcAddress, researchUrl: dydx.researchUrl, oracleOverride: dydx.oracleOverride() };
   process.stdout.write(
-    `${JSON.stringify({ controlUrl: sim.controlUrl, endpoints: sim.endpoints, oracleOverride: sim.oracleOverride() })}\n`,
+    `${JSON.stringify({ controlUrl: sim.controlUrl, endpoints: sim.endpoints, oracleOverride: sim.oracleOverride(), ...(dydxInfo ? { dydx: dydxInfo } : {}) })}\n`,
   );
   const stop = (): void => {
-    sim.close().then(
+    Promise.all([sim.close(), dydx?.close()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -82,7 +82,16 @@ export async function startDaemon(oracle: object, market: object | null, extraAr
     '--metrics-prometheus-address', '127.0.0.1:0',
     ...extraArgs,
   ];
-  const child = spawn(process.execPath, args, { cwd: scratchDir(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  return spawnDaemon(process.execPath, args, env, marketPath);
+}
+
+/**
+ * Runs `command args` (the built side-car under any name, e.g. connect's `connect`) in a fresh
+ * working directory and resolves once it logs both listening addresses and answers REST.
+ * `env` adds to this process's environment.
+ */
+export async function spawnDaemon(command: string, args: string[], env: Record<string, string> = {}, marketPath = ''): Promise<Daemon> {
+  const child = spawn(command, args, { cwd: scratchDir(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exchanges } from '../../src/providers/exchanges/index.js';
 import { describe, it, expect } from 'vitest';
+import { MARKET_MAP_PROVIDERS } from '../../src/config/defaults.js';
 import { parseDurationMs } from '../../src/config/duration.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadOracleConfig } from '../../src/config/oracle-config.js';
@@ -62,12 +63,13 @@ describe('built-in defaults', () => {
     expect(c.metrics).toEqual({ enabled: true, prometheusServerAddress: '0.0.0.0:8002', telemetry: { disabled: true, pushAddress: '' } });
   });
 
-  it('has one price_provider entry per registry exchange, plus the marketmap_api market-map provider', () => {
-    expect(Object.keys(c.providers).sort()).toEqual([...Object.keys(exchanges), 'marketmap_api'].sort());
-    expect(Object.keys(c.providers)).toHaveLength(21);
+  it("has one price_provider entry per registry exchange, plus connect's five market-map providers", () => {
+    expect(Object.keys(c.providers).sort()).toEqual([...Object.keys(exchanges), ...MARKET_MAP_PROVIDERS].sort());
+    expect(MARKET_MAP_PROVIDERS).toEqual(['marketmap_api', 'dydx_api', 'dydx_migration_api', 'dydx_research_json_api', 'dydx_research_coinmarketcap_api']);
+    expect(Object.keys(c.providers)).toHaveLength(25);
     for (const [name, p] of Object.entries(c.providers)) {
       expect(p.name).toBe(name);
-      expect(p.type).toBe(name === 'marketmap_api' ? 'market_map_provider' : 'price_provider');
+      expect(p.type).toBe((MARKET_MAP_PROVIDERS as readonly string[]).includes(name) ? 'market_map_provider' : 'price_provider');
       expect(p.api.enabled !== p.webSocket.enabled).toBe(true);
       expect(p.api.name).toBe(name);
       expect(p.webSocket.name).toBe(name);

@@ -1,33 +1,40 @@
 /**
- * The `marketmap_api` provider at run time (connect oracle/market_mapper.go and
- * providers/apis/marketmap): every `interval` it calls the node's MarketMap with a
- * `timeout` deadline, converts the answer, takes its valid subset, and when that differs
- * from the map being served (deep equality, provider_config order included) applies it
- * and, if asked, writes it to a file. Failures are data: an unreachable node or a bad
- * answer keeps the last good map and shows in the metrics; the loop never throws.
+ * The market-map provider at run time, for any of the five (connect oracle/market_mapper.go
+ * and providers/base): every `interval` it polls the provider's source (sources.ts), takes
+ * the valid subset of the answer, and when that differs from the map being served (deep
+ * equality, provider_config order included) applies it and, if asked, writes it to a file.
+ * Failures are data: an unreachable node or a bad answer keeps the last good map and shows
+ * in the metrics; the loop never throws.
  *
- * Metrics per call (connect's RPC and base-provider metrics, chain id `local-node`):
- * side_car_api_rpc_status_code{status_code="ok"|"request_error"}, side_car_api_response_latency
- * (ms), side_car_provider_status_responses[_per_id] (type "api"; code 0, 15 general gRPC
- * error, 8 invalid response), side_car_provider_last_updated_id on success.
+ * Base-provider metrics per poll (chain id `local-node` for marketmap_api, `dydx-node` for
+ * the dydx providers): side_car_provider_status_responses[_per_id] (type "api"; code 0 or the
+ * source's code, e.g. 15 general gRPC error, 8 invalid response, 1 rate limit, an HTTP
+ * status), side_car_provider_last_updated_id on success; the dydx providers also count
+ * side_car_api_response_internal_status{id="dydx-node"} as connect's query handler does.
+ * Transport metrics (rpc/HTTP status, latency) come from the source.
+ *
+ * Logging: a failure at most once a minute, recovery once, and the markets left out (not
+ * convertible, or invalid) once per change of that list, not once per poll.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { MARKET_MAP_PROVIDER } from '../../config/defaults.js';
 import type { ApiConfig, MarketMap } from '../../config/types.js';
 import { LogThrottle, type Logger } from '../../log.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import { ErrorCode } from '../types.js';
-import { createMarketMapClient, type MarketMapClient } from './client.js';
-import { marketMapFromResponse } from './convert.js';
+import { ErrorCode, errorCodeMessage } from '../types.js';
+import type { MarketMapClient } from './client.js';
+import type { MarketMapSource, SourceResult } from './source.js';
+import { chainIdOf, createSource, LOCAL_CHAIN_ID } from './sources.js';
 import { validSubset } from './valid-subset.js';
 import { writeMarketMapFile } from './writer.js';
 
-export const CHAIN_ID = 'local-node';
-const provider = MARKET_MAP_PROVIDER;
-const endpoint = 'redacted_url';
+/** marketmap_api's chain id (kept for existing imports). */
+export const CHAIN_ID = LOCAL_CHAIN_ID;
 
 export interface MarketMapPollerOptions {
-  /** The provider's api block: endpoints[0].url, interval, timeout. */
+  /** The market-map provider's name (default marketmap_api). */
+  provider?: string;
+  /** The provider's api block: endpoints, interval, timeout. */
   config: ApiConfig;
   metrics: Metrics;
   log: Logger;
@@ -37,24 +44,30 @@ export interface MarketMapPollerOptions {
   apply(map: MarketMap): Promise<boolean>;
   /** `--update-market-config-path`: written after each applied change. */
   writePath?: string;
-  /** Injected in tests; by default a gRPC client for endpoints[0].url. */
+  /** Injected in tests: the gRPC client (marketmap_api, dydx_migration_api's second leg). */
   client?: MarketMapClient;
+  /** Injected in tests: the whole source. */
+  source?: MarketMapSource;
 }
 
 export type PollOutcome = 'applied' | 'unchanged' | 'request_error' | 'invalid_response' | 'rejected';
 
 export class MarketMapPoller {
-  private readonly client: MarketMapClient;
+  private readonly provider: string;
+  private readonly chainId: string;
+  private readonly source: MarketMapSource;
   private readonly throttle = new LogThrottle(60_000);
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<PollOutcome> | undefined;
   private stopped = false;
   private failing = false;
   private lastRemoved = '';
+  private lastDropped = '';
 
   constructor(private readonly o: MarketMapPollerOptions) {
-    const url = o.config.endpoints[0]?.url ?? '';
-    this.client = o.client ?? createMarketMapClient(url, { maxReconnectBackoffMs: o.config.interval });
+    this.provider = o.provider ?? MARKET_MAP_PROVIDER;
+    this.chainId = chainIdOf(this.provider);
+    this.source = o.source ?? createSource({ provider: this.provider, config: o.config, metrics: o.metrics, log: o.log, client: o.client });
   }
 
   /** First poll now, then one every `interval` (measured from the start of the previous). */
@@ -72,36 +85,36 @@ export class MarketMapPoller {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.client.close();
+    this.source.close();
     await this.inFlight;
   }
 
   /** One poll; joins the poll in flight if there is one. Never rejects. */
   poll(): Promise<PollOutcome> {
-    this.inFlight ??= this.pollOnce().finally(() => (this.inFlight = undefined));
+    this.inFlight ??= this.pollOnce().catch((err: unknown) => {
+      this.o.log.error({ err: String(err) }, 'market-map poll failed unexpectedly; keeping the current map');
+      return 'invalid_response' as const;
+    }).finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
   private async pollOnce(): Promise<PollOutcome> {
-    const t0 = Date.now();
-    let response: unknown;
-    try {
-      response = await this.client.marketMap(this.o.config.timeout);
-    } catch (err) {
-      if (this.stopped) return 'request_error';
-      this.record(false, Date.now() - t0, ErrorCode.GRPCGeneral);
-      this.logFailure(err);
+    const result = await this.source.fetch();
+    if (!result.ok && this.stopped) return 'request_error';
+    this.record(result.ok ? ErrorCode.OK : result.code);
+    if (!result.ok && result.kind === 'request_error') {
+      this.logFailure(result);
       return 'request_error';
     }
-    const converted = marketMapFromResponse(response);
-    this.record(true, Date.now() - t0, converted.ok ? ErrorCode.OK : ErrorCode.InvalidResponse);
     if (this.failing) this.o.log.info('chain node answers again');
     this.failing = false;
-    if (!converted.ok) {
-      this.o.log.warn({ error: converted.error }, 'chain node answered without a market map; keeping the current one');
+    if (!result.ok) {
+      const suppressed = this.throttle.admit(`invalid ${result.error}`);
+      if (suppressed >= 0) this.o.log.warn({ error: result.error, code: result.code, suppressed }, 'chain node answered without a usable market map; keeping the current one');
       return 'invalid_response';
     }
-    return this.offer(converted.map);
+    this.logDropped(result.dropped);
+    return this.offer(result.map);
   }
 
   /** Valid subset → compare → apply → write. */
@@ -120,6 +133,14 @@ export class MarketMapPoller {
     return 'applied';
   }
 
+  private logDropped(dropped: string[]): void {
+    const key = JSON.stringify(dropped);
+    if (key !== this.lastDropped && dropped.length > 0) {
+      this.o.log.warn({ dropped_markets: dropped }, `${dropped.length} market(s) of the answer cannot be converted and are left out`);
+    }
+    this.lastDropped = key;
+  }
+
   private write(path: string, map: MarketMap): void {
     try {
       writeMarketMapFile(path, map);
@@ -128,22 +149,21 @@ export class MarketMapPoller {
     }
   }
 
-  private record(answered: boolean, latencyMs: number, code: number): void {
-    const m = this.o.metrics;
-    m.apiRpcStatus.inc({ provider, status_code: answered ? 'ok' : 'request_error', endpoint });
-    m.apiLatency.observe({ provider, endpoint }, latencyMs);
+  private record(code: number): void {
+    const { metrics: m } = this.o;
+    const { provider, chainId: id } = this;
     const status = code === ErrorCode.OK ? 'success' : 'failure';
-    m.statusResponsesPerId.inc({ provider, id: CHAIN_ID, status, code: String(code), type: 'api' });
+    m.statusResponsesPerId.inc({ provider, id, status, code: String(code), type: 'api' });
     m.statusResponses.inc({ provider, status, code: String(code), type: 'api' });
-    if (code === ErrorCode.OK) m.lastUpdatedId.set({ provider, id: CHAIN_ID, type: 'api' }, Math.floor(Date.now() / 1000));
+    if (code === ErrorCode.OK) m.lastUpdatedId.set({ provider, id, type: 'api' }, Math.floor(Date.now() / 1000));
+    if (provider !== MARKET_MAP_PROVIDER) m.apiInternalStatus.inc({ provider, id, internal_status: errorCodeMessage(code) });
   }
 
-  private logFailure(err: unknown): void {
+  private logFailure(failure: Extract<SourceResult, { ok: false }>): void {
     this.failing = true;
     const suppressed = this.throttle.admit('request_error');
     if (suppressed < 0) return;
-    const e = err as { code?: number; details?: string };
-    this.o.log.warn({ endpoint: this.o.config.endpoints[0]?.url, code: e.code, error: e.details ?? String(err), suppressed },
+    this.o.log.warn({ code: failure.code, grpc_status: failure.status, error: failure.error, suppressed },
       'cannot read the market map from the chain node; keeping the current map');
   }
 }
