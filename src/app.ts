@@ -10,15 +10,16 @@
  */
 import { parseCli, helpText } from './config/cli.js';
 import { ConfigError } from './config/errors.js';
-import { crossCheck, loadMarketMap } from './config/market-map.js';
-import { MARKET_MAP_PROVIDER } from './config/defaults.js';
+import { loadMarketMap } from './config/market-map.js';
 import { loadOracleConfig } from './config/oracle-config.js';
 import type { MarketMap, OracleConfig } from './config/types.js';
-import { createLogger, type Logger } from './log.js';
+import { closeLogger, createLogger, type Logger } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
-import { applyMarketMapEndpoint } from './providers/marketmap/endpoint.js';
+import { applyMarketMapEndpoint, selectMarketMapProvider } from './providers/marketmap/endpoint.js';
 import { MarketMapPoller } from './providers/marketmap/poller.js';
+import { startPprof, type Pprof } from './server/pprof.js';
 import { startSidecar, type Sidecar } from './sidecar.js';
+import { validateMode } from './validate/run.js';
 import { VERSION } from './version.js';
 import { watchFile } from './watch.js';
 
@@ -38,12 +39,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const log = createLogger(cli.logLevel);
+  const log = createLogger(cli.logLevel, { file: cli.logFile });
   let oracle, marketMap;
   const problems: string[] = [];
   try {
     oracle = loadOracleConfig({ path: cli.oracleConfigPath, env, flags: cli.overrides, warn: (msg) => log.warn(msg) });
-    problems.push(...applyMarketMapEndpoint(oracle, cli.marketMapEndpoint));
+    const selected = selectMarketMapProvider(oracle, cli.marketMapProvider);
+    problems.push(...selected);
+    if (selected.length === 0) problems.push(...applyMarketMapEndpoint(oracle, cli.marketMapEndpoint));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);
@@ -54,33 +57,45 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);
   }
-  if (!oracle || !marketMap || problems.length > 0) return configFailure(new ConfigError(problems));
+  if (!oracle || !marketMap || problems.length > 0) {
+    await closeLogger(log);
+    return configFailure(new ConfigError(problems));
+  }
+  if (cli.disableTelemetry) log.debug('--disable-telemetry: nothing to disable, this side-car never sends telemetry');
 
-  for (const warning of crossCheck(oracle, marketMap)) log.warn(warning);
   let sidecar;
   try {
     sidecar = await startSidecar({ oracle, marketMap, log, version: VERSION });
   } catch (err) {
     log.fatal({ err: String(err) }, 'start-up failed');
-    log.flush();
+    await closeLogger(log);
     return 1;
   }
   const source = cli.marketConfigPath ? `file ${cli.marketConfigPath}` : 'chain node';
   log.info({ version: VERSION, markets: Object.keys(marketMap.markets).length, market_map: source }, 'oracle side-car started');
   const maps = new ServedMap(sidecar, marketMap);
   const poller = startPoller(oracle, maps, sidecar.metrics, log, cli.updateMarketConfigPath);
+  const pprof = cli.pprof.enabled ? await startProfiling(oracle.host, cli.pprof.port, log) : undefined;
   const marketPath = cli.marketConfigPath;
   const reload = (trigger: string) => {
     if (!marketPath) return void poller?.poll();
-    void maps.apply(() => {
-      const map = loadMarketMap(marketPath);
-      for (const warning of crossCheck(oracle, map)) log.warn(warning);
-      return map;
-    }).then((applied) => log.debug({ trigger, applied }, 'market map reload finished'));
+    void maps.apply(() => loadMarketMap(marketPath)).then((applied) => log.debug({ trigger, applied }, 'market map reload finished'));
   };
   const stopWatching = marketPath ? watchFile(marketPath, () => reload('file change')) : () => undefined;
   const onHup = () => reload('SIGHUP');
   process.on('SIGHUP', onHup);
+  if (cli.mode === 'validate') {
+    // Serve for the period, then stop, print the report after the last log line, exit 0 or 1.
+    const result = await validateMode(sidecar, { periodMs: cli.validationPeriodMs, log });
+    stopWatching();
+    process.off('SIGHUP', onHup);
+    await poller?.stop();
+    await Promise.all([sidecar.stop(), pprof?.close()]);
+    await new Promise<void>((done) => log.flush(() => done()));
+    await closeLogger(log);
+    process.stdout.write(result.report);
+    return result.passed ? 0 : 1;
+  }
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       log.info({ signal }, 'shutting down');
@@ -90,12 +105,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
       force.unref();
       const stopAll = async () => {
         await poller?.stop(); // first, so that no chain map is applied to a stopping side-car
-        await sidecar.stop();
+        await Promise.all([sidecar.stop(), pprof?.close()]);
       };
       void stopAll().finally(() => {
         clearTimeout(force);
-        log.flush();
-        resolve(0);
+        void closeLogger(log).finally(() => resolve(0));
       });
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
@@ -122,14 +136,28 @@ class ServedMap {
   }
 }
 
-/** The marketmap_api poller, started; undefined when the provider is not configured. */
+/** `--run-pprof`: the profiling listener on the price API host. A port that cannot be bound
+ *  is logged and the side-car runs on without it (profiling must never cost the prices). */
+async function startProfiling(host: string, port: number, log: Logger): Promise<Pprof | undefined> {
+  try {
+    return await startPprof({ host, port, log });
+  } catch (err) {
+    log.error({ port, err: String(err) }, 'cannot start the pprof listener (--run-pprof); running without it');
+    return undefined;
+  }
+}
+
+/** The market-map provider's poller (the one left by --marketmap-provider), started;
+ *  undefined when it has no enabled api block. */
 function startPoller(oracle: OracleConfig, maps: ServedMap, metrics: Metrics, log: Logger, writePath: string | undefined): MarketMapPoller | undefined {
-  const provider = oracle.providers[MARKET_MAP_PROVIDER];
-  if (!provider?.api.enabled) return undefined;
+  const entry = Object.entries(oracle.providers).find(([, p]) => p.type === 'market_map_provider');
+  if (!entry?.[1].api.enabled) return undefined;
+  const [name, provider] = entry;
   const poller = new MarketMapPoller({
+    provider: name,
     config: provider.api,
     metrics,
-    log: log.child({ provider: MARKET_MAP_PROVIDER }),
+    log: log.child({ provider: name }),
     current: () => maps.current(),
     apply: (map) => maps.apply(() => map),
     writePath,

@@ -56,8 +56,13 @@ export function createLogger(level = 'info', options: LoggerOptions = {}): Logge
     { level: stdoutLevel as pino.Level, stream: stdout },
     { level: fileLevel as pino.Level, stream: sink },
   ]);
-  // `log.flush(cb)` calls back once the file holds every line logged so far.
-  const destination = Object.assign(streams, { flush: (cb: () => void) => sink.flush(cb) });
+  // `log.flush(cb)` calls back once stdout and the file hold every line logged so far.
+  const flushStdout = (done: () => void) => {
+    const flush = (stdout as { flush?: (cb?: (err?: Error) => void) => void }).flush;
+    if (typeof flush === 'function') flush.call(stdout, () => done());
+    else done();
+  };
+  const destination = Object.assign(streams, { flush: (cb: () => void) => flushStdout(() => sink.flush(cb)) });
   const lowest = pino.levels.values[stdoutLevel]! <= pino.levels.values[fileLevel]! ? stdoutLevel : fileLevel;
   const root = pino({ ...OPTIONS, level: lowest }, destination);
   via.root = root;

@@ -13,6 +13,7 @@ import { SidecarRegistry } from './metrics/series.js';
 import { Aggregator, EMPTY_SNAPSHOT, type Snapshot } from './oracle/aggregator.js';
 import { every } from './oracle/schedule.js';
 import { QuoteStore } from './oracle/store.js';
+import { exchanges } from './providers/exchanges/index.js';
 import { ProviderManager } from './providers/manager.js';
 import { startGrpcServer, type OracleState } from './server/grpc-server.js';
 import { liveness, readiness, type LoopState } from './server/health.js';
@@ -20,6 +21,8 @@ import { close, listen, splitAddress } from './server/http-util.js';
 import { listenShared, type SharedListener } from './server/listener.js';
 import { createMetricsServer } from './server/metrics-server.js';
 import { createPriceApi } from './server/price-api.js';
+import type { ValidationTarget } from './validate/run.js';
+import { exportSupport, summaryFields, summaryMessage, supportSummary, type SupportSummary } from './validate/support.js';
 
 export interface SidecarOptions {
   oracle: OracleConfig;
@@ -35,7 +38,8 @@ export interface ReloadResult {
   changed: string[];
 }
 
-export interface Sidecar {
+/** A running side-car; it is also what validate mode evaluates (validate/run.ts). */
+export interface Sidecar extends ValidationTarget {
   readonly apiPort: number;
   /** Validate and apply a new market map; a failing `load` leaves the current map serving. */
   reloadMarketMap(load: () => MarketMap): Promise<ReloadResult>;
@@ -61,6 +65,15 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   metrics.buildInfoExt.set({ version: o.version, node_version: process.version }, 1);
   metrics.updateIntervalSeconds.set(oracle.updateInterval / 1000);
   metrics.maxPriceAgeSeconds.set(oracle.maxPriceAge / 1000);
+  // What cannot work with this map (support.ts): logged once per map, exported, and in /readyz.
+  let support: SupportSummary = supportSummary(oracle, marketMap, exchanges);
+  const supportLog = log.child({ module: 'support' });
+  const announceSupport = () => {
+    const level = support.providers.length + support.markets.length > 0 ? 'warn' : 'info';
+    supportLog[level](summaryFields(support), summaryMessage(support));
+    exportSupport(metrics, support);
+  };
+  announceSupport();
   const priceAges = new PriceAges(metrics.priceAge, store, startedAt);
   priceAges.setMarketMap(marketMap);
   metrics.setPriceAgeWriter(() => priceAges.write());
@@ -68,7 +81,8 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   metrics.configReloadTimestamp.set(startedAt / 1000);
 
   let stopping = false;
-  const loop = (): LoopState => ({ startedAt, updateIntervalMs: oracle.updateInterval, snapshot });
+  let unsupported: readonly string[] = support.markets.map((m) => m.id);
+  const loop = (): LoopState => ({ startedAt, updateIntervalMs: oracle.updateInterval, snapshot, unsupported });
   const source = { snapshot: () => snapshot, marketMap: () => marketMap, version: o.version };
   const priceServer = await startPriceServer(oracle, {
     ...source,
@@ -96,7 +110,9 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
 
   const tickLog = log.child({ module: 'oracle' });
   let lastMissing = '';
+  const tickListeners: Array<(ok: boolean) => void> = [];
   const stopTicks = every(oracle.updateInterval, () => {
+    let ok = false;
     try {
       snapshot = aggregator.tick();
       const missing = snapshot.missing.join(',');
@@ -104,9 +120,11 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
         tickLog.info({ missing_prices: snapshot.missing }, 'set of markets without a price changed');
         lastMissing = missing;
       }
+      ok = true;
     } catch (err) {
       tickLog.error({ err: String(err) }, 'aggregation tick failed');
     }
+    for (let i = 0; i < tickListeners.length; i++) (tickListeners[i] as (ok: boolean) => void)(ok);
   });
 
   let reloading: Promise<unknown> = Promise.resolve();
@@ -123,6 +141,9 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     marketMap = next;
     aggregator.setMarketMap(next);
     priceAges.setMarketMap(next);
+    support = supportSummary(oracle, next, exchanges);
+    unsupported = support.markets.map((m) => m.id);
+    announceSupport();
     const changed = await providers.update(next);
     metrics.configReloadSuccessful.set(1);
     metrics.configReloadTimestamp.set(Date.now() / 1000);
@@ -141,6 +162,15 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     metrics,
     registry,
     snapshot: () => snapshot,
+    marketMap: () => marketMap,
+    support: () => support,
+    onTick(listener) {
+      tickListeners.push(listener);
+      return () => {
+        const i = tickListeners.indexOf(listener);
+        if (i >= 0) tickListeners.splice(i, 1);
+      };
+    },
     async stop() {
       stopping = true;
       stopTicks();

@@ -2,12 +2,12 @@
  * market.json: decoding plus connect's MarketMap.ValidateBasic (x/marketmap/types/
  * {market,ticker,provider}.go, pkg/types/currency_pair.go). Every problem names its path
  * (`markets["BTC/USD"].provider_configs[2].normalize_by_pair`) and the source; all are
- * collected into one ConfigError. crossCheck compares the map with the oracle config.
+ * collected into one ConfigError.
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './errors.js';
 import { decodeMarketMap, marketPath } from './market-decode.js';
-import { pairString, type CurrencyPair, type Market, type MarketMap, type MarketProviderConfig, type OracleConfig, type Ticker } from './types.js';
+import { pairString, type CurrencyPair, type Market, type MarketMap, type MarketProviderConfig, type Ticker } from './types.js';
 
 type Report = (path: string, message: string) => void;
 
@@ -131,20 +131,3 @@ function validateNormalize(map: MarketMap, pair: CurrencyPair, enabled: boolean,
   }
 }
 
-/** Warnings (not errors): enabled markets that name a provider that is not configured,
- *  or whose configuration enables neither api nor webSocket. */
-export function crossCheck(oracle: OracleConfig, map: MarketMap): string[] {
-  const warnings: string[] = [];
-  for (const [key, market] of Object.entries(map.markets)) {
-    if (!market.ticker.enabled) continue;
-    market.provider_configs.forEach((pc, i) => {
-      const at = `${marketPath(key)}.provider_configs[${i}]`;
-      const p = oracle.providers[pc.name];
-      if (!p) warnings.push(`${at}: provider ${JSON.stringify(pc.name)} is not configured in the oracle config`);
-      else if (!p.api.enabled && !p.webSocket.enabled) {
-        warnings.push(`${at}: provider ${JSON.stringify(pc.name)} has neither api nor webSocket enabled`);
-      }
-    });
-  }
-  return warnings;
-}

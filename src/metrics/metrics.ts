@@ -236,6 +236,18 @@ function sidecarMetrics(r: Registry) {
       labelNames: ['provider'] as const,
       registers,
     }),
+    marketUnsupported: new Gauge({
+      name: 'side_car_market_unsupported',
+      help: 'Always 1; one series per enabled market that can never reach min_provider_count with the providers that can run here.',
+      labelNames: ['id'] as const,
+      registers,
+    }),
+    providerUnavailable: new Gauge({
+      name: 'side_car_provider_unavailable',
+      help: 'Always 1; one series per provider the market map references that cannot run here, with why (not_implemented, not_configured, not_price_provider, disabled).',
+      labelNames: ['provider', 'reason'] as const,
+      registers,
+    }),
     configReloadSuccessful: new Gauge({
       name: 'side_car_config_last_reload_successful',
       help: 'Whether the last market map (re)load was applied (1) or rejected (0).',

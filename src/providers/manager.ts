@@ -1,7 +1,8 @@
 /**
  * Builds and runs one driver per provider that has tickers in the market map, an enabled
- * transport in oracle.json and an adapter in the registry. A provider that cannot run is
- * logged once and contributes nothing (its market configs then count as failed updates).
+ * transport in oracle.json and an adapter in the registry. A provider that cannot run
+ * contributes nothing (its market configs then count as failed updates); the side-car's one
+ * support summary per market map (validate/support.ts) warns about it, so here it is debug.
  */
 import type { MarketMap, OracleConfig, ProviderConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
@@ -109,16 +110,16 @@ export class ProviderManager {
     const cfg: ProviderConfig | undefined = this.config.providers[name];
     const exchange = this.exchanges[name];
     const log = this.log.child({ provider: name });
-    if (!cfg) return void log.warn('market map uses a provider that oracle.json does not configure; skipped');
-    if (!exchange) return void log.warn('no adapter for this provider in this version; skipped');
-    if (cfg.type !== 'price_provider') return void log.warn({ type: cfg.type }, 'not a price provider; skipped');
+    if (!cfg) return void log.debug('market map uses a provider that oracle.json does not configure; skipped');
+    if (!exchange) return void log.debug('no adapter for this provider in this version; skipped');
+    if (cfg.type !== 'price_provider') return void log.debug({ type: cfg.type }, 'not a price provider; skipped');
     const { store, metrics } = this;
     if (exchange.kind === 'http') {
-      if (!cfg.api.enabled) return void log.warn('api transport disabled in oracle.json; skipped');
+      if (!cfg.api.enabled) return void log.debug('api transport disabled in oracle.json; skipped');
       const sink = new ProviderSink(name, 'api', store, metrics);
       return new HttpPoller({ name, config: cfg.api, exchange, tickers, sink, metrics, log });
     }
-    if (!cfg.webSocket.enabled) return void log.warn('webSocket transport disabled in oracle.json; skipped');
+    if (!cfg.webSocket.enabled) return void log.debug('webSocket transport disabled in oracle.json; skipped');
     const sink = new ProviderSink(name, 'websockets', store, metrics);
     return new WsStream({ name, config: cfg.webSocket, api: cfg.api, exchange, tickers, sink, metrics, log });
   }

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
-import { crossCheck, loadMarketMap, parseMarketMap } from '../../src/config/market-map.js';
-import { loadOracleConfig } from '../../src/config/oracle-config.js';
+import { loadMarketMap, parseMarketMap } from '../../src/config/market-map.js';
 
 const SRC = 'market.json';
 
@@ -159,25 +158,3 @@ describe('loadMarketMap', () => {
   });
 });
 
-describe('crossCheck', () => {
-  const oracle = loadOracleConfig({ env: {}, flags: {} });
-
-  it('warns about unconfigured and disabled providers of enabled markets only', () => {
-    const disabledOracle = structuredClone(oracle);
-    const okx = disabledOracle.providers.okx_ws;
-    if (okx) okx.webSocket.enabled = false;
-    const map = parseMarketMap({ markets: {
-      'BTC/USD': market('BTC', 'USD', { min_provider_count: 1 }, [
-        { name: 'coinbase_ws', off_chain_ticker: 'BTC-USD' },
-        { name: 'nowhere_ws', off_chain_ticker: 'BTC-USDT' },
-        { name: 'okx_ws', off_chain_ticker: 'BTC-USDT' },
-      ]),
-      'ETH/USD': market('ETH', 'USD', { enabled: false }, [{ name: 'nowhere_api', off_chain_ticker: 'E' }]),
-    } }, SRC);
-    expect(crossCheck(disabledOracle, map)).toEqual([
-      `${M}.provider_configs[1]: provider "nowhere_ws" is not configured in the oracle config`,
-      `${M}.provider_configs[2]: provider "okx_ws" has neither api nor webSocket enabled`,
-    ]);
-    expect(crossCheck(oracle, map)).toEqual([`${M}.provider_configs[1]: provider "nowhere_ws" is not configured in the oracle config`]);
-  });
-});

@@ -31,6 +31,12 @@ describe('health', () => {
     expect(readiness(s, T0 + 10)).toMatchObject({ status: 'ok', markets_served: 1, markets_missing: ['ETH/USD'], reason: 'last tick served 1 of 2 markets' });
   });
 
+  it('lists the markets that can never be served apart, without changing the status', () => {
+    const s = { startedAt: T0, updateIntervalMs: 250, snapshot: snap(T0, { 'BTC/USD': '1' }, ['RAY/USD']), unsupported: ['RAY/USD'] };
+    expect(readiness(s, T0 + 10)).toMatchObject({ status: 'ok', markets_missing: ['RAY/USD'], markets_unsupported: ['RAY/USD'] });
+    expect(readiness({ ...s, unsupported: undefined }, T0 + 10).markets_unsupported).toEqual([]);
+  });
+
   it('is not ready when the last tick served nothing', () => {
     const s = { startedAt: T0, updateIntervalMs: 250, snapshot: snap(T0, {}, ['BTC/USD', 'ETH/USD']) };
     expect(liveness(s, T0 + 10).status).toBe('ok');

@@ -48,6 +48,8 @@ const CATALOGUE: Record<string, { type: 'counter' | 'gauge' | 'histogram'; label
   side_car_provider_price_deviation_ratio: { type: 'gauge', labels: ['provider', 'id'] },
   side_car_web_socket_connections: { type: 'gauge', labels: ['provider'] },
   side_car_web_socket_connections_configured: { type: 'gauge', labels: ['provider'] },
+  side_car_market_unsupported: { type: 'gauge', labels: ['id'] },
+  side_car_provider_unavailable: { type: 'gauge', labels: ['provider', 'reason'] },
 };
 
 /** Recording rules of the catalogue; `null` where it gives the meaning but not the expression. */
