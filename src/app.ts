@@ -1,12 +1,16 @@
 /**
  * oracle-sidecar CLI: `oracle-sidecar [flags]` runs the daemon; `oracle-sidecar version`
- * prints the version; `--help` lists the flags. Start-up errors exit non-zero (connect
- * exits 0 on them, which hides a broken deployment from the orchestrator).
+ * prints the version; `--help` lists the flags (every flag of connect's command, config/cli.ts).
+ * Start-up errors exit non-zero (connect exits 0 on them, which hides a broken deployment
+ * from the orchestrator).
  *
  * The market map: `--market-config-path` (hot-reloaded on change and SIGHUP) or, without
- * it, an empty map until the chain node answers. Either way the `marketmap_api` provider
- * polls the node, and a valid chain map that differs from the served one replaces it
- * (connect oracle/market_mapper.go); SIGHUP without a file polls the node at once.
+ * it, an empty map until the chain node answers. Either way the market-map provider chosen by
+ * `--marketmap-provider` polls the node, and a valid chain map that differs from the served
+ * one replaces it (connect oracle/market_mapper.go); SIGHUP without a file polls at once.
+ * `--mode validate` serves for `--validation-period`, then prints its report and exits 0 or 1
+ * (validate/run.ts). Logs go to stdout and, unless disabled, a rotating file (log.ts);
+ * `--run-pprof` adds the profiling listener (server/pprof.ts).
  */
 import { parseCli, helpText } from './config/cli.js';
 import { ConfigError } from './config/errors.js';

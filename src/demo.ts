@@ -26,7 +26,7 @@ const metrics = flag('--metrics-prometheus-address', '0.0.0.0:8002').split(':').
 process.stderr.write(
   [
     'oracle-sidecar demo: simulator + side-car',
-    `  prices:     http://127.0.0.1:${port}/connect/oracle/v2/prices`,
+    `  prices:     http://127.0.0.1:${port}/connect/oracle/v2/prices (v1 nodes: /slinky/oracle/v1/prices)`,
     `  market map: http://127.0.0.1:${port}/connect/oracle/v2/marketmap`,
     `  metrics:    http://127.0.0.1:${metrics}/metrics`,
     `  simulator:  ${sim.controlUrl}/book  (fault injection: POST ${sim.controlUrl}/fault)`,
