@@ -10,6 +10,7 @@
  * node (`--market-map-endpoint`, `--update-market-config-path`); as in connect the file flag
  * is mutually exclusive with both.
  */
+import type { LogFileOptions } from '../log-file.js';
 import { parseBool } from './coerce.js';
 import { parseDurationMs } from './duration.js';
 import { ConfigError } from './errors.js';
@@ -24,17 +25,9 @@ export interface CliOverrides {
   metricsEnabled?: string;
 }
 
-/** connect's lumberjack file log (`--log-file*`, `--log-max-*`). */
-export interface LogFileFlags {
-  /** `--log-disable-file-rotation`: connect then writes no log file at all. */
-  enabled: boolean;
-  path: string;
-  level: string;
-  maxSizeMB: number;
-  maxBackups: number;
-  maxAgeDays: number;
-  compress: boolean;
-}
+/** connect's lumberjack file log (`--log-file*`, `--log-max-*`); `enabled` is false with
+ *  `--log-disable-file-rotation`. */
+export type LogFileFlags = Required<LogFileOptions>;
 
 export type Mode = 'exec' | 'validate';
 

@@ -9,13 +9,14 @@
  * launches are skipped, so a slow server throttles the loop instead of piling up requests.
  */
 import type { Agent } from 'undici';
-import type { ApiConfig, Endpoint } from '../config/types.js';
+import type { ApiConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { LogThrottle } from '../log.js';
 import { statusBucket, type Metrics } from '../metrics/metrics.js';
 import type { ProviderSink } from './sink.js';
 import { undici } from './undici.js';
 import { ErrorCode, errorCodeMessage, type HttpExchange, type ProviderResponse, type ProviderTicker } from './types.js';
+import { authHeaders, readBounded, transportError } from './http-body.js';
 
 /** Largest response body read; anything bigger is abandoned as an invalid response. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -153,7 +154,7 @@ export class HttpPoller {
         metrics.apiHttpStatus.inc({ provider: name, status_code: '5XX', status_code_exact: '500' });
       }
       this.rotate(index);
-      return failAll(tickers, ErrorCode.Unknown, describe(err));
+      return failAll(tickers, ErrorCode.Unknown, transportError(err));
     }
   }
 
@@ -179,29 +180,3 @@ export function failAll(tickers: readonly ProviderTicker[], code: number, reason
   return { resolved: [], unresolved: tickers.map((t) => ({ ticker: t.offChainTicker, code, reason })) };
 }
 
-/** The endpoint's own API-key header (connect sent one only when a single endpoint was configured). */
-function authHeaders(endpoint: Endpoint | undefined): Record<string, string> {
-  const auth = endpoint?.authentication;
-  return auth && auth.apiKey && auth.apiKeyHeader ? { [auth.apiKeyHeader]: auth.apiKey } : {};
-}
-
-async function readBounded(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, max: number): Promise<string | undefined> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > max) {
-      body.destroy();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** A transport error's description without the URL (which may carry a key in its query). */
-function describe(err: unknown): string {
-  const e = err as { name?: string; code?: string; message?: string };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'request timed out';
-  return e?.code ? `transport error ${e.code}` : `transport error ${e?.name ?? 'unknown'}`;
-}

@@ -19,6 +19,7 @@ import { handleControl } from './dydx-control.js';
 import { bindGrpc, createGrpcServer, type MarketMapVersion } from './dydx-grpc.js';
 import { marketParamsBody, pageLimit, PRICES_PATH, RESEARCH_PATH, researchBody, type DydxMarket } from './dydx-rest.js';
 import { corrupt } from './faults.js';
+import { urlHost } from './index.js';
 
 export type { DydxExchange, DydxMarket } from './dydx-rest.js';
 export type { MarketMapVersion } from './dydx-grpc.js';
@@ -69,13 +70,6 @@ export interface DydxNode {
   /** Comes back on the same ports. */
   restart(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The host clients dial: a wildcard listen address maps to loopback. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 export async function startDydxNode(opts: DydxNodeOptions = {}): Promise<DydxNode> {

@@ -49,7 +49,8 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-function urlHost(host: string): string {
+/** The host clients dial: a wildcard listen address maps to loopback. */
+export function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;

@@ -9,6 +9,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MarketMap } from '../../src/config/types.js';
 import { service } from '../../src/grpc/protos.js';
+import { MARKET_MAP_QUERY, marketMapProto, type MarketMapVersion } from '../../src/sim/dydx-grpc.js';
 
 export interface ChainNode {
   readonly port: number;
@@ -29,21 +30,9 @@ export interface ChainNode {
   restart(): Promise<void>;
 }
 
-/** Our MarketMap as the proto message (uint64 as strings, unset normalize_by_pair omitted). */
-export function toProto(map: MarketMap): object {
-  const markets: Record<string, object> = {};
-  for (const [key, m] of Object.entries(map.markets)) {
-    markets[key] = {
-      ticker: { ...m.ticker, decimals: String(m.ticker.decimals), min_provider_count: String(m.ticker.min_provider_count) },
-      provider_configs: m.provider_configs.map(({ normalize_by_pair, ...pc }) => (normalize_by_pair ? { ...pc, normalize_by_pair } : pc)),
-    };
-  }
-  return { markets };
-}
 
 /** A query service a node can serve. */
-export type NodeVersion = 'v2' | 'v1';
-const QUERY: Record<NodeVersion, string> = { v2: 'connect.marketmap.v2.Query', v1: 'slinky.marketmap.v1.Query' };
+export type NodeVersion = MarketMapVersion;
 
 function bind(server: grpc.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,13 +49,13 @@ export async function startChainNode(initial: MarketMap | null = { markets: {} }
   const handler = (query: string): grpc.handleUnaryCall<unknown, unknown> => (_call, callback) => {
     calls += 1;
     by[query] = (by[query] ?? 0) + 1;
-    const response = { market_map: map ? toProto(map) : null, last_updated: String(calls), chain_id: 'test-chain' };
+    const response = { market_map: map ? marketMapProto(map) : null, last_updated: String(calls), chain_id: 'test-chain' };
     if (delayMs > 0) setTimeout(() => callback(null, response), delayMs);
     else callback(null, response);
   };
   const create = () => {
     const server = new grpc.Server();
-    for (const v of versions) server.addService(service(QUERY[v]).service, { MarketMap: handler(QUERY[v]) });
+    for (const v of versions) server.addService(service(MARKET_MAP_QUERY[v]).service, { MarketMap: handler(MARKET_MAP_QUERY[v]) });
     return server;
   };
   let server: grpc.Server | undefined = create();

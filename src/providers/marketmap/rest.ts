@@ -15,6 +15,7 @@ import type { Endpoint } from '../../config/types.js';
 import { statusBucket, type Metrics } from '../../metrics/metrics.js';
 import { ErrorCode } from '../types.js';
 import { undici } from '../undici.js';
+import { authHeaders, readBounded, transportError } from '../http-body.js';
 
 /** Largest body read: a 10000-market x/prices answer is well below this. */
 export const MAX_MARKET_MAP_BYTES = 64 * 1024 * 1024;
@@ -82,34 +83,8 @@ export class RestGetter {
       }
     } catch (err) {
       if (status === undefined) count(undefined);
-      return { ok: false, code: ErrorCode.Unknown, error: describe(err, this.closed), kind: 'request_error' };
+      return { ok: false, code: ErrorCode.Unknown, error: this.closed ? 'cancelled' : transportError(err), kind: 'request_error' };
     }
   }
 }
 
-function authHeaders(endpoint: Endpoint | undefined): Record<string, string> {
-  const auth = endpoint?.authentication;
-  return auth && auth.apiKey && auth.apiKeyHeader ? { [auth.apiKeyHeader]: auth.apiKey } : {};
-}
-
-async function readBounded(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, max: number): Promise<string | undefined> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > max) {
-      body.destroy();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** A transport error without the URL (it may carry a key in its query). */
-function describe(err: unknown, closed: boolean): string {
-  if (closed) return 'cancelled';
-  const e = err as { name?: string; code?: string };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'request timed out';
-  return e?.code ? `transport error ${e.code}` : `transport error ${e?.name ?? 'unknown'}`;
-}
