@@ -25,10 +25,9 @@ import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import type { MarketMap } from '../config/types.js';
 import { service } from '../grpc/protos.js';
 import type { Snapshot } from '../oracle/aggregator.js';
-import type { PriceSource } from './price-api.js';
+import { marketMapBody, type PriceSource } from './price-api.js';
 
 export const ORACLE_SERVICE = 'connect.service.v2.Oracle';
 /** The same service for connect v1 nodes. */
@@ -64,31 +63,6 @@ export function pricesMessage(s: Snapshot, version: string): object {
   return { prices: { ...s.prices }, timestamp: timestampOf(s.timestamp), version };
 }
 
-/** connect.marketmap.v2.MarketMap for proto-loader: uint64 as strings, null pairs omitted. */
-export function marketMapMessage(map: MarketMap): object {
-  const markets: Record<string, object> = {};
-  for (const [key, m] of Object.entries(map.markets)) {
-    const t = m.ticker;
-    markets[key] = {
-      ticker: {
-        currency_pair: { Base: t.currency_pair.Base, Quote: t.currency_pair.Quote },
-        decimals: String(t.decimals),
-        min_provider_count: String(t.min_provider_count),
-        enabled: t.enabled,
-        metadata_JSON: t.metadata_JSON,
-      },
-      provider_configs: m.provider_configs.map((pc) => ({
-        name: pc.name,
-        off_chain_ticker: pc.off_chain_ticker,
-        ...(pc.normalize_by_pair ? { normalize_by_pair: { Base: pc.normalize_by_pair.Base, Quote: pc.normalize_by_pair.Quote } } : {}),
-        invert: pc.invert,
-        metadata_JSON: pc.metadata_JSON,
-      })),
-    };
-  }
-  return { market_map: { markets } };
-}
-
 type Unary = grpc.handleUnaryCall<unknown, unknown>;
 
 function oracleHandlers(state: OracleState): grpc.UntypedServiceImplementation {
@@ -96,7 +70,7 @@ function oracleHandlers(state: OracleState): grpc.UntypedServiceImplementation {
     if (!state.alive()) return done({ code: grpc.status.UNAVAILABLE, details: 'oracle is not running' });
     done(null, pricesMessage(state.snapshot(), state.version));
   };
-  const marketMap: Unary = (_call, done) => done(null, marketMapMessage(state.marketMap()));
+  const marketMap: Unary = (_call, done) => done(null, marketMapBody(state.marketMap()));
   const version: Unary = (_call, done) => done(null, { version: state.version });
   return { Prices: prices, MarketMap: marketMap, Version: version };
 }

@@ -10,6 +10,7 @@
 import type http from 'node:http';
 import type { MarketMap } from '../config/types.js';
 import type { Snapshot } from '../oracle/aggregator.js';
+import { marketMapJson } from '../grpc/market-map.js';
 import { createServer, sendJson } from './http-util.js';
 
 export interface PriceSource {
@@ -30,31 +31,9 @@ export function pricesBody(s: Snapshot, version: string): object {
   return { prices: s.prices, timestamp: s.timestamp ? s.timestamp.toISOString() : ZERO_TIME, version };
 }
 
-/** The market map as gogoproto jsonpb prints it: orig names, defaults emitted, uint64 as strings. */
+/** The MarketMap query's body: `{"market_map": …}` (grpc/market-map.ts). */
 export function marketMapBody(map: MarketMap): object {
-  const markets: Record<string, object> = {};
-  for (const key of Object.keys(map.markets).sort()) {
-    const m = map.markets[key];
-    if (!m) continue;
-    const t = m.ticker;
-    markets[key] = {
-      ticker: {
-        currency_pair: { Base: t.currency_pair.Base, Quote: t.currency_pair.Quote },
-        decimals: String(t.decimals),
-        min_provider_count: String(t.min_provider_count),
-        enabled: t.enabled,
-        metadata_JSON: t.metadata_JSON,
-      },
-      provider_configs: m.provider_configs.map((pc) => ({
-        name: pc.name,
-        off_chain_ticker: pc.off_chain_ticker,
-        normalize_by_pair: pc.normalize_by_pair ? { Base: pc.normalize_by_pair.Base, Quote: pc.normalize_by_pair.Quote } : null,
-        invert: pc.invert,
-        metadata_JSON: pc.metadata_JSON,
-      })),
-    };
-  }
-  return { market_map: { markets } };
+  return { market_map: marketMapJson(map) };
 }
 
 /** The API prefixes of the two protocol versions. */

@@ -7,21 +7,10 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MarketMap } from '../config/types.js';
 import { service } from '../grpc/protos.js';
+import { marketMapJson } from '../grpc/market-map.js';
 
 export type MarketMapVersion = 'v1' | 'v2';
 export const MARKET_MAP_QUERY: Record<MarketMapVersion, string> = { v2: 'connect.marketmap.v2.Query', v1: 'slinky.marketmap.v1.Query' };
-
-/** Our MarketMap as the proto message (uint64 as strings, unset normalize_by_pair omitted). */
-export function marketMapProto(map: MarketMap): object {
-  const markets: Record<string, object> = {};
-  for (const [key, m] of Object.entries(map.markets)) {
-    markets[key] = {
-      ticker: { ...m.ticker, decimals: String(m.ticker.decimals), min_provider_count: String(m.ticker.min_provider_count) },
-      provider_configs: m.provider_configs.map(({ normalize_by_pair, ...pc }) => (normalize_by_pair ? { ...pc, normalize_by_pair } : pc)),
-    };
-  }
-  return { markets };
-}
 
 /** What the server asks the node at each call. */
 export interface GrpcState {
@@ -44,7 +33,7 @@ export function createGrpcServer(state: GrpcState, timers: Set<NodeJS.Timeout>):
         if (!state.versions().includes(version) || map === null) {
           callback({ code: grpc.status.UNIMPLEMENTED, details: `unknown service ${MARKET_MAP_QUERY[version]}` });
         } else {
-          callback(null, { market_map: marketMapProto(map), last_updated: '1', chain_id: 'dydx-sim' });
+          callback(null, { market_map: marketMapJson(map), last_updated: '1', chain_id: 'dydx-sim' });
         }
       };
       const delay = state.delayMs();

@@ -9,7 +9,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MarketMap } from '../../src/config/types.js';
 import { service } from '../../src/grpc/protos.js';
-import { MARKET_MAP_QUERY, marketMapProto, type MarketMapVersion } from '../../src/sim/dydx-grpc.js';
+import { marketMapJson } from '../../src/grpc/market-map.js';
+import { MARKET_MAP_QUERY, type MarketMapVersion } from '../../src/sim/dydx-grpc.js';
 
 export interface ChainNode {
   readonly port: number;
@@ -49,7 +50,7 @@ export async function startChainNode(initial: MarketMap | null = { markets: {} }
   const handler = (query: string): grpc.handleUnaryCall<unknown, unknown> => (_call, callback) => {
     calls += 1;
     by[query] = (by[query] ?? 0) + 1;
-    const response = { market_map: map ? marketMapProto(map) : null, last_updated: String(calls), chain_id: 'test-chain' };
+    const response = { market_map: map ? marketMapJson(map) : null, last_updated: String(calls), chain_id: 'test-chain' };
     if (delayMs > 0) setTimeout(() => callback(null, response), delayMs);
     else callback(null, response);
   };

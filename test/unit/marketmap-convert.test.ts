@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { MarketMap } from '../../src/config/types.js';
 import { service } from '../../src/grpc/protos.js';
 import { marketMapFromResponse, uint64 } from '../../src/providers/marketmap/convert.js';
-import { marketMapProto } from '../../src/sim/dydx-grpc.js';
+import { marketMapJson } from '../../src/grpc/market-map.js';
 import { feed, market, marketMap } from '../helpers/market.js';
 
 const method = service('connect.marketmap.v2.Query').service['MarketMap'];
@@ -22,7 +22,7 @@ const map: MarketMap = marketMap(
 
 describe('marketMapFromResponse', () => {
   it('round-trips our map through the wire format', () => {
-    const decoded = wire({ market_map: marketMapProto(map), last_updated: '42', chain_id: 'c' });
+    const decoded = wire({ market_map: marketMapJson(map), last_updated: '42', chain_id: 'c' });
     expect(marketMapFromResponse(decoded)).toEqual({ ok: true, map });
   });
 
