@@ -5,12 +5,15 @@
  * and every feed delivered once through the ProviderSink so the per-ticker series exist; the
  * price-age series are written at scrape time as in the daemon.
  */
-import { SidecarRegistry } from '../src/metrics/series.js';
+import { SidecarRegistry } from '../src/metrics/registry.js';
 import type { MarketMap, MarketProviderConfig } from '../src/config/types.js';
 import { createMetrics, type Metrics } from '../src/metrics/metrics.js';
+import { ProviderMetrics } from '../src/metrics/provider.js';
+import { TickMetrics } from '../src/metrics/tick.js';
 import { PriceAges } from '../src/metrics/price-age.js';
 import { Aggregator } from '../src/oracle/aggregator.js';
 import { QuoteStore } from '../src/oracle/store.js';
+import { providerTickers } from '../src/providers/manager.js';
 import { ProviderSink } from '../src/providers/sink.js';
 
 export const PROVIDERS = ['binance_ws', 'okx_ws', 'coinbase_ws', 'bybit_ws', 'kraken_api', 'gate_ws', 'huobi_ws', 'mexc_ws'];
@@ -53,7 +56,7 @@ export function buildFixture(markets = 1000, providers = 8): Fixture {
   };
   add('USDT', 'USD', 1.0002, 0);
   for (let i = 1; i < markets; i++) add(`A${i}`, 'USD', 0.01 + ((i * 7919) % 100_000) / 7, i);
-  const sinks = new Map(names.map((n) => [n, new ProviderSink(n, 'websockets', store, metrics)]));
+  const sinks = new Map(names.map((n) => [n, new ProviderSink(store, new ProviderMetrics(metrics, n, 'websockets'))]));
   const refresh = (now = Date.now()) => {
     for (const f of feeds) sinks.get(f.provider)?.deliver({ resolved: [{ ticker: f.ticker, price: f.price }], unresolved: [] }, now);
   };
@@ -66,9 +69,9 @@ export function buildFixture(markets = 1000, providers = 8): Fixture {
     }
   };
   refresh();
-  const aggregator = new Aggregator(map, store, metrics, 120_000);
+  const aggregator = new Aggregator(map, store, new TickMetrics(metrics), 120_000);
   const ages = new PriceAges(metrics.priceAge, store, Date.now());
-  ages.setMarketMap(map);
+  ages.setFeeds(providerTickers(map));
   metrics.setPriceAgeWriter(() => ages.write());
   return { registry, metrics, store, aggregator, map, refresh, move, feeds: feeds.length };
 }

@@ -4,7 +4,7 @@
  * of these feeds pays). Streams come as JSON in argv[2]: [[provider, url, [tickers...]], ...].
  */
 import WebSocket from 'ws';
-import { exchanges } from '../src/providers/exchanges/index.js';
+import { exchanges } from '../src/exchanges/index.js';
 import type { WsExchange } from '../src/providers/types.js';
 
 const streams = JSON.parse(process.argv[2] ?? '[]') as Array<[string, string, string[]]>;

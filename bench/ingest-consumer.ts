@@ -5,12 +5,13 @@
  * Map.set per frame. sidecar: the side-car's WsStream + adapter + ProviderSink + metrics.
  * Prints one JSON line {frames, cpuUs, ms} for the measured window (after a 1 s warm-up).
  */
-import { SidecarRegistry } from '../src/metrics/series.js';
+import { SidecarRegistry } from '../src/metrics/registry.js';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { createMetrics } from '../src/metrics/metrics.js';
+import { ProviderMetrics } from '../src/metrics/provider.js';
 import { QuoteStore } from '../src/oracle/store.js';
-import { exchanges } from '../src/providers/exchanges/index.js';
+import { exchanges } from '../src/exchanges/index.js';
 import { ProviderSink } from '../src/providers/sink.js';
 import type { ProviderTicker, WsExchange } from '../src/providers/types.js';
 import { WsStream } from '../src/providers/ws-stream.js';
@@ -42,11 +43,11 @@ function sidecar(): void {
       return { ...s, handle: (frame) => ((frames += 1), s.handle(frame)) };
     },
   };
-  const metrics = createMetrics(new SidecarRegistry(), false);
+  const metrics = new ProviderMetrics(createMetrics(new SidecarRegistry(), false), provider, 'websockets');
   const config = { ...adapter.defaults.webSocket, endpoints: [{ ...adapter.defaults.webSocket.endpoints[0], url }] };
   const stream = new WsStream({
     name: provider, config: { ...config, postConnectionTimeout: 0, writeInterval: 0 }, api: adapter.defaults.api, exchange: counting, metrics,
-    log: pino({ level: 'silent' }), tickers, sink: new ProviderSink(provider, 'websockets', new QuoteStore(), metrics),
+    log: pino({ level: 'silent' }), tickers, sink: new ProviderSink(new QuoteStore(), metrics),
   } as ConstructorParameters<typeof WsStream>[0]);
   stream.start();
 }

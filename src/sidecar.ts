@@ -8,13 +8,15 @@ import { ConfigError } from './config/errors.js';
 import type { MarketMap, OracleConfig } from './config/types.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { providerMetricsFactory } from './metrics/provider.js';
+import { TickMetrics } from './metrics/tick.js';
 import { PriceAges } from './metrics/price-age.js';
-import { SidecarRegistry } from './metrics/series.js';
+import { SidecarRegistry } from './metrics/registry.js';
 import { Aggregator, EMPTY_SNAPSHOT, type Snapshot } from './oracle/aggregator.js';
 import { every } from './oracle/schedule.js';
 import { QuoteStore } from './oracle/store.js';
-import { exchanges } from './providers/exchanges/index.js';
-import { ProviderManager } from './providers/manager.js';
+import { exchanges } from './exchanges/index.js';
+import { ProviderManager, providerTickers } from './providers/manager.js';
 import { startGrpcServer, type OracleState } from './server/grpc-server.js';
 import { liveness, readiness, type LoopState } from './server/health.js';
 import { close, listen, splitAddress } from './server/http-util.js';
@@ -57,8 +59,8 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   const metrics = createMetrics(registry);
   const store = new QuoteStore();
   let marketMap = o.marketMap;
-  const aggregator = new Aggregator(marketMap, store, metrics, oracle.maxPriceAge);
-  const providers = new ProviderManager(oracle, store, metrics, log.child({ module: 'providers' }));
+  const aggregator = new Aggregator(marketMap, store, new TickMetrics(metrics), oracle.maxPriceAge);
+  const providers = new ProviderManager(oracle, store, providerMetricsFactory(metrics), log.child({ module: 'providers' }));
   let snapshot: Snapshot = EMPTY_SNAPSHOT;
   const startedAt = Date.now();
   const servers: http.Server[] = [];
@@ -75,7 +77,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   };
   announceSupport();
   const priceAges = new PriceAges(metrics.priceAge, store, startedAt);
-  priceAges.setMarketMap(marketMap);
+  priceAges.setFeeds(providerTickers(marketMap));
   metrics.setPriceAgeWriter(() => priceAges.write());
   metrics.configReloadSuccessful.set(1);
   metrics.configReloadTimestamp.set(startedAt / 1000);
@@ -140,7 +142,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     }
     marketMap = next;
     aggregator.setMarketMap(next);
-    priceAges.setMarketMap(next);
+    priceAges.setFeeds(providerTickers(next));
     support = supportSummary(oracle, next, exchanges);
     unsupported = support.markets.map((m) => m.id);
     announceSupport();

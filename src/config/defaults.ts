@@ -5,7 +5,7 @@
  * without an oracle.json entry). The transport an exchange does not use is a disabled block; a
  * WebSocket exchange with an HTTP helper block (KuCoin) carries it disabled.
  */
-import { exchanges } from '../providers/exchanges/index.js';
+import { exchanges } from '../exchanges/index.js';
 import { apiDefaults, disabledApi, disabledWs, endpoint } from '../providers/defaults.js';
 import type { Exchange } from '../providers/types.js';
 import { providerDefaults, topLevelDefaults } from './schema.js';

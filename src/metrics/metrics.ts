@@ -3,7 +3,12 @@
  * tests use a fresh one and a misspelt metric does not compile.
  */
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
-import { HistogramFamily, SeriesFamily } from './series.js';
+import { HistogramFamily } from './histogram.js';
+import { SeriesFamily } from './series.js';
+
+/** The handles of the side-car's own families, for code outside metrics/ that holds one. */
+export type { HistogramSeries } from './histogram.js';
+export type { Series } from './series.js';
 
 /** Histogram buckets of connect's latency metrics, in milliseconds. */
 export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2000];

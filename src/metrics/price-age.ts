@@ -1,12 +1,10 @@
 /**
  * side_car_provider_price_age_seconds: the age of every feed the market map asks for, written
  * when Prometheus scrapes. The feeds (their quote slots and series) are compiled once per market
- * map, so a scrape costs two field reads and one write per feed; ages are whole milliseconds,
- * which the exposition writes digit by digit.
+ * map from the provider manager's providerTickers, so a scrape costs two field reads and one
+ * write per feed; ages are whole milliseconds, which the exposition writes digit by digit.
  */
-import type { MarketMap } from '../config/types.js';
 import type { QuoteSlot, QuoteStore } from '../oracle/store.js';
-import { providerTickers } from '../providers/manager.js';
 import type { Series, SeriesFamily } from './series.js';
 
 interface AgedFeed {
@@ -24,9 +22,10 @@ export class PriceAges {
     private readonly startedAt: number,
   ) {}
 
-  setMarketMap(map: MarketMap): void {
+  /** The feeds to age: each provider's off-chain tickers, unique case-insensitively. */
+  setFeeds(tickers: ReadonlyMap<string, ReadonlyArray<{ readonly offChainTicker: string }>>): void {
     const feeds: AgedFeed[] = [];
-    for (const [provider, list] of providerTickers(map)) {
+    for (const [provider, list] of tickers) {
       for (const t of list) {
         feeds.push({ slot: this.store.slot(provider, t.offChainTicker), series: this.family.child({ provider, id: t.offChainTicker.toLowerCase() }) });
       }

@@ -12,7 +12,7 @@ import type { Agent } from 'undici';
 import type { ApiConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { LogThrottle } from '../log.js';
-import { statusBucket, type Metrics } from '../metrics/metrics.js';
+import type { ProviderMetrics } from '../metrics/provider.js';
 import type { ProviderSink } from './sink.js';
 import { undici } from './undici.js';
 import { ErrorCode, errorCodeMessage, type HttpExchange, type ProviderResponse, type ProviderTicker } from './types.js';
@@ -27,7 +27,7 @@ export interface HttpPollerOptions {
   exchange: HttpExchange;
   tickers: readonly ProviderTicker[];
   sink: ProviderSink;
-  metrics: Metrics;
+  metrics: ProviderMetrics;
   log: Logger;
 }
 
@@ -100,22 +100,21 @@ export class HttpPoller {
   private async fetch(tickers: ProviderTicker[]): Promise<void> {
     const started = performance.now();
     const response = await this.query(tickers);
-    const { name, metrics } = this.o;
-    metrics.apiLatency.observe({ provider: name, endpoint: 'redacted_url' }, Math.round(performance.now() - started));
+    const { metrics } = this.o;
+    metrics.apiLatency(Math.round(performance.now() - started));
     if (this.stopped) return;
     this.o.sink.deliver(response);
     for (const r of response.resolved) {
-      metrics.apiInternalStatus.inc({ provider: name, id: r.ticker.toLowerCase(), internal_status: 'success' });
+      metrics.apiTickerStatus(r.ticker, 'success');
     }
     for (const u of response.unresolved) {
-      const internal = errorCodeMessage(u.code);
-      metrics.apiInternalStatus.inc({ provider: name, id: u.ticker.toLowerCase(), internal_status: internal });
+      metrics.apiTickerStatus(u.ticker, errorCodeMessage(u.code));
       this.warn(`${u.code}`, u.reason);
     }
   }
 
   private async query(tickers: ProviderTicker[]): Promise<ProviderResponse> {
-    const { config, exchange, name, metrics } = this.o;
+    const { config, exchange, metrics } = this.o;
     const index = this.endpoint % Math.max(1, config.endpoints.length);
     const endpoint = config.endpoints[index];
     const url = endpoint ? exchange.buildUrl(endpoint.url, tickers) : new Error('no endpoint configured');
@@ -129,7 +128,7 @@ export class HttpPoller {
         signal: AbortSignal.timeout(config.timeout),
       });
       status = res.statusCode;
-      metrics.apiHttpStatus.inc({ provider: name, status_code: statusBucket(status), status_code_exact: String(status) });
+      metrics.apiHttpStatus(status);
       if (status === 429) {
         await res.body.dump();
         this.rotate(index);
@@ -150,9 +149,7 @@ export class HttpPoller {
       }
       return exchange.parse(body, tickers);
     } catch (err) {
-      if (status === undefined) {
-        metrics.apiHttpStatus.inc({ provider: name, status_code: '5XX', status_code_exact: '500' });
-      }
+      if (status === undefined) metrics.apiHttpStatus(undefined);
       this.rotate(index);
       return failAll(tickers, ErrorCode.Unknown, transportError(err));
     }

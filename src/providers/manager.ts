@@ -6,9 +6,9 @@
  */
 import type { MarketMap, OracleConfig, ProviderConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics/metrics.js';
+import type { ProviderMetricsFactory } from '../metrics/provider.js';
 import type { QuoteStore } from '../oracle/store.js';
-import { exchanges as registry } from './exchanges/index.js';
+import { exchanges as registry } from '../exchanges/index.js';
 import { HttpPoller } from './http-poller.js';
 import { ProviderSink } from './sink.js';
 import type { Exchange, ProviderTicker } from './types.js';
@@ -49,7 +49,7 @@ export class ProviderManager {
   constructor(
     private readonly config: OracleConfig,
     private readonly store: QuoteStore,
-    private readonly metrics: Metrics,
+    private readonly metricsFor: ProviderMetricsFactory,
     private readonly log: Logger,
     private readonly exchanges: Readonly<Record<string, Exchange>> = registry,
   ) {}
@@ -113,14 +113,15 @@ export class ProviderManager {
     if (!cfg) return void log.debug('market map uses a provider that oracle.json does not configure; skipped');
     if (!exchange) return void log.debug('no adapter for this provider in this version; skipped');
     if (cfg.type !== 'price_provider') return void log.debug({ type: cfg.type }, 'not a price provider; skipped');
-    const { store, metrics } = this;
     if (exchange.kind === 'http') {
       if (!cfg.api.enabled) return void log.debug('api transport disabled in oracle.json; skipped');
-      const sink = new ProviderSink(name, 'api', store, metrics);
+      const metrics = this.metricsFor(name, 'api');
+      const sink = new ProviderSink(this.store, metrics);
       return new HttpPoller({ name, config: cfg.api, exchange, tickers, sink, metrics, log });
     }
     if (!cfg.webSocket.enabled) return void log.debug('webSocket transport disabled in oracle.json; skipped');
-    const sink = new ProviderSink(name, 'websockets', store, metrics);
+    const metrics = this.metricsFor(name, 'websockets');
+    const sink = new ProviderSink(this.store, metrics);
     return new WsStream({ name, config: cfg.webSocket, api: cfg.api, exchange, tickers, sink, metrics, log });
   }
 }

@@ -1,7 +1,16 @@
 /**
  * Contracts between the generic transport drivers (http-poller.ts, ws-stream.ts) and the
- * exchange adapters (exchanges/<name>.ts). An adapter is data plus pure functions: it never
- * opens sockets, reads clocks or throws into a driver loop.
+ * exchange adapters (src/exchanges/<name>/adapter.ts). An adapter is data plus pure
+ * functions: it never opens sockets or reads clocks.
+ *
+ * Throwing. The functions that see exchange data (`buildUrl`, `parse`, `handle`,
+ * `heartbeat`) are total and never throw: every failure is a return value (an Error, a code
+ * per ticker, `{ error }`). Only the connection set-up hooks refuse by throwing:
+ * `subscriptions()` (the driver counts create_message_err and reports WebsocketStartFail for
+ * the connection's tickers) and `preDial()`, by rejecting (dial_err, the same code). The
+ * WebSocket driver still catches a throw from `handle` or `heartbeat` (handle_message_err,
+ * heartbeat_err) so that an adapter bug cannot stop a connection; that is a guard, not a
+ * channel.
  */
 import type { ApiConfig, WebSocketConfig } from '../config/types.js';
 
@@ -90,7 +99,8 @@ export interface HttpExchange {
   /** Built-in configuration (connect cmd/constants defaults). */
   readonly defaults: ApiConfig;
   /** Build the request URL from the configured endpoint URL (a `%s` template where the
-   *  exchange needs one) and the tickers of one request. Returns an Error when it cannot. */
+   *  exchange needs one) and the tickers of one request. Returns an Error when it cannot;
+   *  never throws. */
   buildUrl(endpoint: string, tickers: readonly ProviderTicker[]): string | Error;
   /** Turn a decoded 2xx JSON body into one outcome per ticker asked for. Total: never throws. */
   parse(body: unknown, tickers: readonly ProviderTicker[]): ProviderResponse;
@@ -109,11 +119,14 @@ export interface WsHandleResult {
 
 /** Per-connection adapter state: created for each connection, discarded on reconnect. */
 export interface WsSession {
-  /** Subscribe messages for this connection's tickers, `batchSize` instruments each. */
+  /** Subscribe messages for this connection's tickers, `batchSize` instruments each. Throws
+   *  to refuse the tickers (e.g. more than the exchange allows on one connection). */
   subscriptions(): string[];
-  /** Handle one inbound frame (text frames as string, binary frames as bytes). */
+  /** Handle one inbound frame (text frames as string, binary frames as bytes). Total: never
+   *  throws; a frame it cannot use is `{ error }`. */
   handle(frame: string | Uint8Array): WsHandleResult;
-  /** Application-level heartbeat messages, sent every pingInterval when that is > 0. */
+  /** Application-level heartbeat messages, sent every pingInterval when that is > 0. Never
+   *  throws. */
   heartbeat(): string[];
 }
 
@@ -138,7 +151,8 @@ export interface WsExchange {
   readonly defaults: { readonly webSocket: WebSocketConfig; readonly api?: ApiConfig };
   /** Open the state machine for one connection covering `tickers`. */
   session(tickers: readonly ProviderTicker[], batchSize: number): WsSession;
-  /** Optional: resolve the URL to dial (and server-imposed timings) before each dial. */
+  /** Optional: resolve the URL to dial (and server-imposed timings) before each dial. Rejects
+   *  when it cannot (a failed dial). */
   preDial?(ctx: PreDialContext): Promise<DialTarget>;
 }
 

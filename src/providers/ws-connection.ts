@@ -18,8 +18,7 @@
 import WebSocket from 'ws';
 import type { ApiConfig, WebSocketConfig } from '../config/types.js';
 import { LogThrottle, type Logger } from '../log.js';
-import type { Metrics } from '../metrics/metrics.js';
-import type { HistogramSeries, Series } from '../metrics/series.js';
+import type { ProviderMetrics, WsConnectionStatus, WsHandlerStatus } from '../metrics/provider.js';
 import { failAll } from './http-poller.js';
 import type { ProviderSink } from './sink.js';
 import { ErrorCode, type DialTarget, type ProviderTicker, type WsExchange, type WsSession } from './types.js';
@@ -36,16 +35,9 @@ export interface WsConnectionOptions {
   exchange: WsExchange;
   tickers: readonly ProviderTicker[];
   sink: ProviderSink;
-  metrics: Metrics;
+  metrics: ProviderMetrics;
   log: Logger;
 }
-
-type ConnStatus =
-  | 'dial_err' | 'dial_success' | 'write_err' | 'write_success' | 'read_err' | 'read_success'
-  | 'close_err' | 'close_success' | 'healthy' | 'unhealthy';
-type HandlerStatus =
-  | 'create_message_err' | 'create_message_success' | 'handle_message_err' | 'handle_message_success'
-  | 'heartbeat_success' | 'heartbeat_err';
 
 export class WsConnection {
   private stopped = false;
@@ -56,16 +48,8 @@ export class WsConnection {
   /** Index of the endpoint dialled; connect only ever dials endpoints[0]. */
   private endpoint = 0;
   private readonly throttle = new LogThrottle();
-  /** The per-message status series, held so a message costs no label work. */
-  private readonly readSuccess: Series;
-  private readonly handleSuccess: Series;
-  private readonly responseTime: HistogramSeries;
 
-  constructor(private readonly o: WsConnectionOptions) {
-    this.readSuccess = o.metrics.wsConnectionStatus.child({ provider: o.name, status: 'read_success' });
-    this.handleSuccess = o.metrics.wsDataHandlerStatus.child({ provider: o.name, status: 'handle_message_success' });
-    this.responseTime = o.metrics.wsResponseTime.child({ provider: o.name });
-  }
+  constructor(private readonly o: WsConnectionOptions) {}
 
   start(): void {
     this.loop ??= this.run();
@@ -136,10 +120,10 @@ export class WsConnection {
     }
     const heartbeat = this.startHeartbeat(ws, session, target.pingIntervalMs ?? o.config.pingInterval);
     this.conn('healthy');
-    o.metrics.wsConnections.inc({ provider: o.name });
+    o.metrics.wsConnectionUp();
     const healthySince = Date.now();
     await closed;
-    o.metrics.wsConnections.dec({ provider: o.name });
+    o.metrics.wsConnectionDown();
     if (heartbeat) clearInterval(heartbeat);
     return Date.now() - healthySince;
   }
@@ -186,6 +170,7 @@ export class WsConnection {
   /** Attach the receive side; resolves when the socket has closed for any reason. */
   private receive(ws: WebSocket, session: WsSession, readTimeout: number): Promise<void> {
     const { o } = this;
+    const { metrics } = o;
     let last = performance.now();
     let lastMessage = Date.now();
     let deadline: NodeJS.Timeout | undefined;
@@ -210,7 +195,7 @@ export class WsConnection {
     arm(readTimeout);
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       lastMessage = Date.now();
-      this.readSuccess.inc();
+      metrics.wsMessageRead();
       const frame = isBinary ? toBytes(data) : toBytes(data).toString('utf8');
       let result;
       try {
@@ -224,13 +209,13 @@ export class WsConnection {
         return;
       }
       if (result.response) o.sink.deliver(result.response);
-      this.handleSuccess.inc();
+      metrics.wsMessageHandled();
       for (const reply of result.replies ?? []) {
         this.handler('create_message_success');
         void this.write(ws, reply);
       }
       const now = performance.now();
-      this.responseTime.observe(Math.round(now - last));
+      metrics.wsResponseTime(Math.round(now - last));
       last = now;
     });
     return new Promise((resolve) => {
@@ -303,12 +288,12 @@ export class WsConnection {
     });
   }
 
-  private conn(status: ConnStatus): void {
-    this.o.metrics.wsConnectionStatus.inc({ provider: this.o.name, status });
+  private conn(status: WsConnectionStatus): void {
+    this.o.metrics.wsConnection(status);
   }
 
-  private handler(status: HandlerStatus): void {
-    this.o.metrics.wsDataHandlerStatus.inc({ provider: this.o.name, status });
+  private handler(status: WsHandlerStatus): void {
+    this.o.metrics.wsHandler(status);
   }
 
   private note(kind: string, reason: string): void {

@@ -38,7 +38,7 @@ export class WsStream {
 
   start(): void {
     this.started = true;
-    this.o.metrics.wsConnectionsConfigured.set({ provider: this.o.name }, this.chunks.length);
+    this.o.metrics.wsConfigured(this.chunks.length);
     for (const c of this.chunks) c.conn.start();
   }
 
@@ -62,14 +62,14 @@ export class WsStream {
     }
     for (const c of old) if (!reused.has(c)) stopping.push(c.conn.stop());
     this.chunks = next;
-    this.o.metrics.wsConnectionsConfigured.set({ provider: this.o.name }, next.length);
+    this.o.metrics.wsConfigured(next.length);
     await Promise.all(stopping);
     return { kept: reused.size, replaced: old.length - reused.size };
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.chunks.map((c) => c.conn.stop()));
-    this.o.metrics.wsConnectionsConfigured.set({ provider: this.o.name }, 0);
+    this.o.metrics.wsConfigured(0);
   }
 
   private perConnection(): number {

@@ -6,7 +6,7 @@
 import type http from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Metrics } from '../metrics/metrics.js';
-import { SidecarRegistry } from '../metrics/series.js';
+import { SidecarRegistry } from '../metrics/registry.js';
 import { liveness, readiness, type LoopState } from './health.js';
 import { createServer, sendJson } from './http-util.js';
 

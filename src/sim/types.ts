@@ -1,7 +1,7 @@
 /**
  * Contracts between the simulator's transport plumbing (http-server.ts, ws-server.ts) and
- * the simulated exchanges (http-*.ts, ws-*.ts). A simulated exchange is data plus functions
- * of an `ExchangeView`; it never opens sockets or timers itself.
+ * the simulated exchanges (src/exchanges/<name>/sim.ts). A simulated exchange is data plus
+ * functions of an `ExchangeView`; it never opens sockets or timers itself.
  */
 import type { Fault } from './faults.js';
 import type { Pair } from './symbols.js';

@@ -9,8 +9,7 @@
  * not `metrics.enabled` (only the server is optional), so disabling metrics changes nothing here.
  */
 import { pairString, type MarketMap } from '../config/types.js';
-import type { Metrics } from '../metrics/metrics.js';
-import type { Series } from '../metrics/series.js';
+import type { Metrics, Series } from '../metrics/metrics.js';
 
 /** One market's statistics over the ticks it was evaluated in. */
 export interface MarketLiveness {

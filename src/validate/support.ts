@@ -15,7 +15,7 @@ import type { Exchange } from '../providers/types.js';
 
 /** Why a provider referenced by the map cannot run (a closed set: a metric label). */
 export type ProviderProblem =
-  /** No adapter in this version's exchange registry (src/providers/exchanges/index.ts). */
+  /** No adapter in this version's exchange registry (src/exchanges/index.ts). */
   | 'not_implemented'
   /** oracle.json (with the built-in defaults) has no entry of this name. */
   | 'not_configured'

@@ -2,7 +2,7 @@
 import { describe, it } from 'vitest';
 import { checkProviderEndToEnd, type ProviderCase } from '../helpers/provider-e2e.js';
 
-/** The simulator's synthetic Polymarket market "Will DOGE trade above $1 before 2027?" (src/sim/http-polymarket.ts). */
+/** The simulator's synthetic Polymarket market "Will DOGE trade above $1 before 2027?" (src/exchanges/polymarket_api/sim.ts). */
 const DOGE_MARKET = '0xe9601786f2a069ea03d9f65e4d17818ff1247d0be659cf438f8dcb9e3cff6dcc';
 const DOGE_YES = '35501226802281006558279189269590642908610077338745802625585949386592085413014';
 

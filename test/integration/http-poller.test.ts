@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiConfig } from '../../src/config/types.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
+import { ProviderMetrics } from '../../src/metrics/provider.js';
 import { QuoteStore } from '../../src/oracle/store.js';
 import { apiDefaults } from '../../src/providers/defaults.js';
 import { HttpPoller } from '../../src/providers/http-poller.js';
@@ -47,12 +48,12 @@ async function server(handler: Handler): Promise<{ url: string; requests: string
 
 function poller(url: string, tickers: string[], o: Partial<ApiConfig> = {}) {
   const registry = new Registry();
-  const metrics = createMetrics(registry, false);
+  const metrics = new ProviderMetrics(createMetrics(registry, false), 'fake', 'api');
   const store = new QuoteStore();
   const config: ApiConfig = { ...apiDefaults('fake', url, { atomic: true, interval: 50, timeout: 300, ...o }) };
   if (o.endpoints) config.endpoints = o.endpoints;
   const list: ProviderTicker[] = tickers.map((t) => ({ offChainTicker: t, metadataJSON: '' }));
-  const p = new HttpPoller({ name: 'fake', config, exchange: fakeExchange, tickers: list, sink: new ProviderSink('fake', 'api', store, metrics), metrics, log: silentLog() });
+  const p = new HttpPoller({ name: 'fake', config, exchange: fakeExchange, tickers: list, sink: new ProviderSink(store, metrics), metrics, log: silentLog() });
   cleanups.push(() => p.stop());
   p.start();
   return { registry, store };

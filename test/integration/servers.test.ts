@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { SidecarRegistry } from '../../src/metrics/series.js';
+import { SidecarRegistry } from '../../src/metrics/registry.js';
 import { EMPTY_SNAPSHOT } from '../../src/oracle/aggregator.js';
 import { close, createServer, listen } from '../../src/server/http-util.js';
 import { MAX_CONCURRENT_SCRAPES, createMetricsServer } from '../../src/server/metrics-server.js';

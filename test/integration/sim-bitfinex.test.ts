@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bitfinexWs as adapter } from '../../src/providers/exchanges/bitfinex_ws.js';
+import { bitfinexWs as adapter } from '../../src/exchanges/bitfinex_ws/adapter.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { Client, has, sleep } from '../helpers/sim-ws1-client.js';
 

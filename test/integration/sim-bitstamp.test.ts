@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bitstampWs as adapter } from '../../src/providers/exchanges/bitstamp_ws.js';
+import { bitstampWs as adapter } from '../../src/exchanges/bitstamp_ws/adapter.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { Client, has, sleep } from '../helpers/sim-ws1-client.js';
 

@@ -1,6 +1,6 @@
 /** The simulated bitstamp_api over real sockets, read back through the real adapter. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bitstampApi as adapter } from '../../src/providers/exchanges/bitstamp_api.js';
+import { bitstampApi as adapter } from '../../src/exchanges/bitstamp_api/adapter.js';
 import type { ProviderTicker } from '../../src/providers/types.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/index.js';

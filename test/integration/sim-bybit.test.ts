@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bybitWs as adapter } from '../../src/providers/exchanges/bybit_ws.js';
+import { bybitWs as adapter } from '../../src/exchanges/bybit_ws/adapter.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { bybitWsWithPingTimeout } from '../../src/sim/ws-bybit.js';
+import { bybitWsWithPingTimeout } from '../../src/exchanges/bybit_ws/sim.js';
 import { Client, has, sleep, startAlone } from '../helpers/sim-ws1-client.js';
 
 const NAME = 'bybit_ws';

@@ -1,6 +1,6 @@
 /**
- * The simulator CLI, run as a real process: src/sim is compiled on its own into a temp
- * directory (it imports nothing else from the project), then started with --base-port.
+ * The simulator CLI, run as a real process: src/sim and what it imports (the exchange registry,
+ * src/exchanges/) are compiled into a temp directory, then started with --base-port.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

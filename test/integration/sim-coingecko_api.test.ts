@@ -1,6 +1,6 @@
 /** The simulated coingecko_api over real sockets, read back through the real adapter. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { coingeckoApi as adapter } from '../../src/providers/exchanges/coingecko_api.js';
+import { coingeckoApi as adapter } from '../../src/exchanges/coingecko_api/adapter.js';
 import type { ProviderTicker } from '../../src/providers/types.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/index.js';

@@ -1,6 +1,6 @@
 /** The simulated coinmarketcap_api over real sockets, read back through the real adapter. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { coinmarketcapApi as adapter } from '../../src/providers/exchanges/coinmarketcap_api.js';
+import { coinmarketcapApi as adapter } from '../../src/exchanges/coinmarketcap_api/adapter.js';
 import type { ProviderTicker } from '../../src/providers/types.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/index.js';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cryptoDotComWs as adapter } from '../../src/providers/exchanges/crypto_dot_com_ws.js';
+import { cryptoDotComWs as adapter } from '../../src/exchanges/crypto_dot_com_ws/adapter.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { cryptoDotComWsWith } from '../../src/sim/ws-crypto-dot-com.js';
+import { cryptoDotComWsWith } from '../../src/exchanges/crypto_dot_com_ws/sim.js';
 import { Client, has, sleep, startAlone } from '../helpers/sim-ws1-client.js';
 
 const NAME = 'crypto_dot_com_ws';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gateWs as adapter } from '../../src/providers/exchanges/gate_ws.js';
+import { gateWs as adapter } from '../../src/exchanges/gate_ws/adapter.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { Client, has, sleep } from '../helpers/sim-ws1-client.js';
 

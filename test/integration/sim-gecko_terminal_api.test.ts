@@ -1,6 +1,6 @@
 /** The simulated gecko_terminal_api over real sockets, read back through the real adapter. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { geckoTerminalApi as adapter } from '../../src/providers/exchanges/gecko_terminal_api.js';
+import { geckoTerminalApi as adapter } from '../../src/exchanges/gecko_terminal_api/adapter.js';
 import type { ProviderTicker } from '../../src/providers/types.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/index.js';

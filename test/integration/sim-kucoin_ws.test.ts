@@ -1,7 +1,7 @@
 /** The simulated kucoin_ws over real sockets: bullet-public token on HTTP, then the WS feed. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { kucoinWs as adapter } from '../../src/providers/exchanges/kucoin_ws.js';
+import { kucoinWs as adapter } from '../../src/exchanges/kucoin_ws/adapter.js';
 import { postJson } from '../../src/providers/ws-util.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/index.js';

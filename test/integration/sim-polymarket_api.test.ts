@@ -2,8 +2,9 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/metrics.js';
+import { ProviderMetrics } from '../../src/metrics/provider.js';
 import { QuoteStore } from '../../src/oracle/store.js';
-import { polymarketApi as adapter } from '../../src/providers/exchanges/polymarket_api.js';
+import { polymarketApi as adapter } from '../../src/exchanges/polymarket_api/adapter.js';
 import { HttpPoller } from '../../src/providers/http-poller.js';
 import { ProviderSink } from '../../src/providers/sink.js';
 import type { ProviderTicker } from '../../src/providers/types.js';
@@ -98,10 +99,10 @@ describe('polymarket_api simulator', () => {
 
   it('through the HTTP driver: trailing garbage after the JSON fails with FailedToDecode (12)', async () => {
     const registry = new Registry();
-    const metrics = createMetrics(registry, false);
+    const metrics = new ProviderMetrics(createMetrics(registry, false), NAME, 'api');
     const store = new QuoteStore();
     const config = { ...adapter.defaults, interval: 50, endpoints: [{ url: sim.endpoints[NAME] ?? '', authentication: { apiKey: '', apiKeyHeader: '' } }] };
-    const sink = new ProviderSink(NAME, 'api', store, metrics);
+    const sink = new ProviderSink(store, metrics);
     const poller = new HttpPoller({ name: NAME, config, exchange: adapter, tickers: tickers(DOGE_YES), sink, metrics, log: silentLog() });
     sim.setFault(NAME, { mode: 'trailing-garbage' });
     poller.start();

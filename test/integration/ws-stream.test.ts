@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { WebSocketConfig } from '../../src/config/types.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
+import { ProviderMetrics } from '../../src/metrics/provider.js';
 import { QuoteStore } from '../../src/oracle/store.js';
 import { wsDefaults } from '../../src/providers/defaults.js';
 import { ProviderSink } from '../../src/providers/sink.js';
@@ -59,14 +60,14 @@ async function server(onConnect: (c: Conn) => void = () => undefined) {
 
 function stream(url: string, tickers: string[], o: Partial<WebSocketConfig> = {}) {
   const registry = new Registry();
-  const metrics = createMetrics(registry, false);
+  const metrics = new ProviderMetrics(createMetrics(registry, false), 'fakews', 'websockets');
   const store = new QuoteStore();
   const config = wsDefaults('fakews', url, { postConnectionTimeout: 0, writeInterval: 0, reconnectionTimeout: 200, ...o });
   if (o.endpoints) config.endpoints = o.endpoints;
   const s = new WsStream({
     name: 'fakews', config, api: undefined, exchange: fakeExchange, metrics, log: silentLog(),
     tickers: tickers.map((t) => ({ offChainTicker: t, metadataJSON: '' })),
-    sink: new ProviderSink('fakews', 'websockets', store, metrics),
+    sink: new ProviderSink(store, metrics),
   });
   cleanups.push(() => s.stop());
   s.start();

@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { MarketMap } from '../../src/config/types.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
+import { TickMetrics } from '../../src/metrics/tick.js';
 import { Aggregator } from '../../src/oracle/aggregator.js';
 import { QuoteStore } from '../../src/oracle/store.js';
 import { feed, market, marketMap } from '../helpers/market.js';
@@ -82,7 +83,7 @@ describe('the tick agrees with an all-exact reference aggregation', () => {
     const { map, quotes, r } = randomCase(seed);
     const store = new QuoteStore();
     for (const [p, t, v] of quotes) store.update(p, t, v, NOW);
-    const agg = new Aggregator(map, store, createMetrics(new Registry(), false), 120_000);
+    const agg = new Aggregator(map, store, new TickMetrics(createMetrics(new Registry(), false)), 120_000);
     let index = new Map<string, Decimal>();
     let compared = 0;
     for (let tick = 0; tick < 6; tick++) {
@@ -112,7 +113,7 @@ describe('ordering where float64 rounding misorders', () => {
       store.update(p, t, v, NOW);
     }
     expect(Number('1.09989001099890011008900109989') * 1.0001).toBeLessThan(1.1);
-    const agg = new Aggregator(map, store, createMetrics(new Registry(), false), 120_000);
+    const agg = new Aggregator(map, store, new TickMetrics(createMetrics(new Registry(), false)), 120_000);
     agg.tick(NOW);
     const want = reference(map, store, new Map([['USDT/USD', new Exact('1.0001')]])).prices['BTC/USD'];
     expect(want).toBe('1100000000000000000100009999999989000');

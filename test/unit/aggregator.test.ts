@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { MarketMap } from '../../src/config/types.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
+import { TickMetrics } from '../../src/metrics/tick.js';
 import { Aggregator } from '../../src/oracle/aggregator.js';
 import { QuoteStore } from '../../src/oracle/store.js';
 import { feed, market, marketMap } from '../helpers/market.js';
@@ -14,7 +15,7 @@ function setup(map: MarketMap, quotes: Array<[string, string, string, number?]>)
   const metrics = createMetrics(registry, false);
   const store = new QuoteStore();
   for (const [provider, ticker, price, age = 0] of quotes) store.update(provider, ticker, price, NOW - age);
-  return { agg: new Aggregator(map, store, metrics, MAX_AGE), registry, store };
+  return { agg: new Aggregator(map, store, new TickMetrics(metrics), MAX_AGE), registry, store };
 }
 
 async function value(registry: Registry, name: string, labels: Record<string, string>): Promise<number | undefined> {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exchanges } from '../../src/providers/exchanges/index.js';
+import { exchanges } from '../../src/exchanges/index.js';
 import { describe, it, expect } from 'vitest';
 import { MARKET_MAP_PROVIDERS } from '../../src/config/defaults.js';
 import { parseDurationMs } from '../../src/config/duration.js';

@@ -5,9 +5,14 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/metrics.js';
+import { ProviderMetrics } from '../../src/metrics/provider.js';
+import { TickMetrics } from '../../src/metrics/tick.js';
 import { PriceAges } from '../../src/metrics/price-age.js';
-import { HistogramFamily, SeriesFamily, SidecarRegistry } from '../../src/metrics/series.js';
+import { HistogramFamily } from '../../src/metrics/histogram.js';
+import { SidecarRegistry } from '../../src/metrics/registry.js';
+import { SeriesFamily } from '../../src/metrics/series.js';
 import { QuoteStore } from '../../src/oracle/store.js';
+import { providerTickers } from '../../src/providers/manager.js';
 import { ProviderSink } from '../../src/providers/sink.js';
 import { feed, market, marketMap } from '../helpers/market.js';
 import { rng } from '../helpers/rng.js';
@@ -158,14 +163,14 @@ describe('the side-car registry', () => {
     const registry = new SidecarRegistry();
     const m = createMetrics(registry, false);
     const store = new QuoteStore();
-    const sink = new ProviderSink('okx_ws', 'websockets', store, m);
+    const sink = new ProviderSink(store, new ProviderMetrics(m, 'okx_ws', 'websockets'));
     sink.deliver({ resolved: [{ ticker: 'BTC-USDT', price: '70000' }], unresolved: [{ ticker: 'ETH-USDT', code: 3, reason: 'no price' }] }, 1_700_000_000_000);
     m.apiHttpStatus.inc({ provider: 'kraken_api', status_code: '2XX', status_code_exact: '200' });
     m.apiLatency.observe({ provider: 'kraken_api', endpoint: 'https://api.kraken.com' }, 120);
     m.marketPriceServed.set({ id: 'btc/usd' }, 1);
     m.providerPrice.set({ provider: 'okx_ws', id: 'btc/usd', decimals: '8' }, 70000);
     const ages = new PriceAges(m.priceAge, store, 1_699_999_990_000);
-    ages.setMarketMap(marketMap(market('BTC/USD', 8, 1, [feed('okx_ws', 'BTC-USDT'), feed('kraken_api', 'XBTUSDT')])));
+    ages.setFeeds(providerTickers(marketMap(market('BTC/USD', 8, 1, [feed('okx_ws', 'BTC-USDT'), feed('kraken_api', 'XBTUSDT')]))));
     m.setPriceAgeWriter(() => ages.write(1_700_000_002_000));
     // prom-client's own rendering of the very same metric objects.
     const generic = await Registry.prototype.metrics.call(registry);
@@ -184,9 +189,9 @@ describe('the side-car registry', () => {
     const m = createMetrics(registry, false);
     const ages = new PriceAges(m.priceAge, new QuoteStore(), 0);
     m.setPriceAgeWriter(() => ages.write(5000));
-    ages.setMarketMap(marketMap(market('BTC/USD', 8, 1, [feed('okx_ws', 'BTC-USDT'), feed('kraken_api', 'XBTUSDT')])));
+    ages.setFeeds(providerTickers(marketMap(market('BTC/USD', 8, 1, [feed('okx_ws', 'BTC-USDT'), feed('kraken_api', 'XBTUSDT')]))));
     expect(samples(await registry.metrics()).filter((l) => l.startsWith('side_car_provider_price_age'))).toHaveLength(2);
-    ages.setMarketMap(marketMap(market('BTC/USD', 8, 1, [feed('kraken_api', 'XBTUSDT')])));
+    ages.setFeeds(providerTickers(marketMap(market('BTC/USD', 8, 1, [feed('kraken_api', 'XBTUSDT')]))));
     expect(samples(await registry.metrics()).filter((l) => l.startsWith('side_car_provider_price_age'))).toEqual([
       'side_car_provider_price_age_seconds{id="xbtusdt",provider="kraken_api"} 5',
     ]);
@@ -227,7 +232,7 @@ describe('exposition texts', () => {
     store.update('okx_ws', 'BTC-USD', '70000.10', 1000);
     store.update('kraken_api', 'XBTUSD', '0.00001428571', 1000);
     store.update('gate_ws', 'BTC_USD', ' 70001', 1000); // Number() reads it; the exposition must not carry it
-    new Aggregator(map, store, m, 120_000).tick(2000);
+    new Aggregator(map, store, new TickMetrics(m), 120_000).tick(2000);
     const text = await registry.metrics();
     expect(text).toContain('side_car_provider_price{provider="okx_ws",id="btc/usd",decimals="8"} 70000.10\n');
     expect(text).toContain(`side_car_provider_price{provider="kraken_api",id="btc/usd",decimals="8"} ${1 / 0.00001428571}\n`);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadOracleConfig } from '../../src/config/oracle-config.js';
 import type { OracleConfig } from '../../src/config/types.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { exchanges } from '../../src/providers/exchanges/index.js';
+import { exchanges } from '../../src/exchanges/index.js';
 import { exportSupport, providerProblem, summaryFields, summaryMessage, supportSummary } from '../../src/validate/support.js';
 import { feed, market, marketMap } from '../helpers/market.js';
 

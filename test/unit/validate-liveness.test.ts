@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
+import { TickMetrics } from '../../src/metrics/tick.js';
 import { Aggregator } from '../../src/oracle/aggregator.js';
 import { QuoteStore } from '../../src/oracle/store.js';
 import { LivenessTracker, quantile } from '../../src/validate/liveness.js';
@@ -77,7 +78,7 @@ describe('LivenessTracker', () => {
       market('BTC/USD', 5, 2, [feed('coinbase_api', 'BTC-USD'), feed('kraken_api', 'XXBTZUSD')]),
       market('ETH/USD', 5, 1, [feed('coinbase_api', 'ETH-USD')]),
     );
-    const agg = new Aggregator(map, store, metrics, 60_000);
+    const agg = new Aggregator(map, store, new TickMetrics(metrics), 60_000);
     const t = new LivenessTracker(metrics);
     t.track(map);
     const T = 1_700_000_000_000;

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadOracleConfig } from '../../src/config/oracle-config.js';
 import type { MarketMap } from '../../src/config/types.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
-import { exchanges } from '../../src/providers/exchanges/index.js';
+import { exchanges } from '../../src/exchanges/index.js';
 import type { MarketLiveness } from '../../src/validate/liveness.js';
 import { formatReport, judge, table, type ReportInput } from '../../src/validate/report.js';
 import { burnIn, runValidation, type ValidationTarget } from '../../src/validate/run.js';

@@ -17,7 +17,7 @@
  * to decode) for the research JSON.
  */
 import type { ApiConfig, Endpoint } from '../../config/types.js';
-import type { Metrics } from '../../metrics/metrics.js';
+import type { MarketMapMetrics } from '../../metrics/provider.js';
 import { ErrorCode } from '../types.js';
 import { convertMarketParams } from './dydx-convert.js';
 import { coinMarketCapOnly, convertResearch, mergeMainnetFirst } from './dydx-research.js';
@@ -34,7 +34,7 @@ export interface RestSourceOptions {
   /** The metric label. */
   provider: string;
   config: ApiConfig;
-  metrics: Metrics;
+  metrics: MarketMapMetrics;
 }
 
 function restGetter(o: RestSourceOptions): RestGetter {

@@ -20,7 +20,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { MARKET_MAP_PROVIDER } from '../../config/defaults.js';
 import type { ApiConfig, MarketMap } from '../../config/types.js';
 import { LogThrottle, type Logger } from '../../log.js';
-import type { Metrics } from '../../metrics/metrics.js';
+import type { MarketMapMetrics } from '../../metrics/provider.js';
 import { ErrorCode, errorCodeMessage } from '../types.js';
 import type { MarketMapClient } from './client.js';
 import type { MarketMapSource, SourceResult } from './source.js';
@@ -36,7 +36,7 @@ export interface MarketMapPollerOptions {
   provider?: string;
   /** The provider's api block: endpoints, interval, timeout. */
   config: ApiConfig;
-  metrics: Metrics;
+  metrics: MarketMapMetrics;
   log: Logger;
   /** The map served now. */
   current(): MarketMap;

@@ -12,7 +12,8 @@
  */
 import type { Agent } from 'undici';
 import type { Endpoint } from '../../config/types.js';
-import { statusBucket, type Metrics } from '../../metrics/metrics.js';
+import { statusBucket } from '../../metrics/metrics.js';
+import type { MarketMapMetrics } from '../../metrics/provider.js';
 import { ErrorCode } from '../types.js';
 import { undici } from '../undici.js';
 import { authHeaders, readBounded, transportError } from '../http-body.js';
@@ -25,7 +26,7 @@ export type RestResult = { ok: true; body: unknown } | Failure;
 
 export interface RestOptions {
   provider: string;
-  metrics: Metrics;
+  metrics: MarketMapMetrics;
   timeoutMs: number;
   /** Connections per host (connect: MaxConnsPerHost = maxQueries). */
   maxQueries: number;

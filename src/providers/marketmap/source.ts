@@ -11,7 +11,7 @@
  */
 import type { ApiConfig, MarketMap } from '../../config/types.js';
 import type { Logger } from '../../log.js';
-import type { Metrics } from '../../metrics/metrics.js';
+import type { MarketMapMetrics } from '../../metrics/provider.js';
 import { ErrorCode } from '../types.js';
 import { createMarketMapClient, type MarketMapClient } from './client.js';
 import { marketMapFromResponse } from './convert.js';
@@ -45,7 +45,7 @@ export interface GrpcSourceOptions {
   /** `host:port` (or any grpc-js target). */
   target: string;
   config: ApiConfig;
-  metrics: Metrics;
+  metrics: MarketMapMetrics;
   log: Logger;
   /** Injected in tests. */
   client?: MarketMapClient;

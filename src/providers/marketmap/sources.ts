@@ -8,7 +8,7 @@
 import { MARKET_MAP_PROVIDER } from '../../config/defaults.js';
 import type { ApiConfig } from '../../config/types.js';
 import type { Logger } from '../../log.js';
-import type { Metrics } from '../../metrics/metrics.js';
+import type { MarketMapMetrics } from '../../metrics/provider.js';
 import type { MarketMapClient } from './client.js';
 import { PricesSource, ResearchSource } from './dydx-sources.js';
 import { GrpcSource, grpcTarget, type MarketMapSource } from './source.js';
@@ -24,7 +24,7 @@ export function chainIdOf(provider: string): string {
 export interface SourceOptions {
   provider: string;
   config: ApiConfig;
-  metrics: Metrics;
+  metrics: MarketMapMetrics;
   log: Logger;
   /** Injected in tests: the gRPC client of marketmap_api or of dydx_migration_api's second leg. */
   client?: MarketMapClient;

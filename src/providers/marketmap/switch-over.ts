@@ -16,7 +16,7 @@
  * "marketmap_api" from the poll that switches on, id="dydx-node"}.
  */
 import type { Logger } from '../../log.js';
-import type { Metrics } from '../../metrics/metrics.js';
+import type { MarketMapMetrics } from '../../metrics/provider.js';
 import { errorCodeMessage } from '../types.js';
 import type { MarketMapSource, SourceResult } from './source.js';
 import { validSubset } from './valid-subset.js';
@@ -33,7 +33,7 @@ export interface MigrationOptions {
   marketmap: MarketMapSource;
   /** x/prices over REST (endpoints[0]). */
   prices: MarketMapSource;
-  metrics: Metrics;
+  metrics: MarketMapMetrics;
   log: Logger;
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { binanceApi } from '../../../src/providers/exchanges/binance_api.js';
+import { binanceApi } from '../../../src/exchanges/binance_api/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): unknown =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { binanceWs } from '../../../src/providers/exchanges/binance_ws.js';
+import { binanceWs } from '../../../src/exchanges/binance_ws/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

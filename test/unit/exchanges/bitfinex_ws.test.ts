@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bitfinexWs } from '../../../src/providers/exchanges/bitfinex_ws.js';
+import { bitfinexWs } from '../../../src/exchanges/bitfinex_ws/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bitstampApi } from '../../../src/providers/exchanges/bitstamp_api.js';
+import { bitstampApi } from '../../../src/exchanges/bitstamp_api/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): unknown =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bitstampWs } from '../../../src/providers/exchanges/bitstamp_ws.js';
+import { bitstampWs } from '../../../src/exchanges/bitstamp_ws/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

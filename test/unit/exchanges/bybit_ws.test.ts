@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bybitWs } from '../../../src/providers/exchanges/bybit_ws.js';
+import { bybitWs } from '../../../src/exchanges/bybit_ws/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { coinbaseApi } from '../../../src/providers/exchanges/coinbase_api.js';
+import { coinbaseApi } from '../../../src/exchanges/coinbase_api/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): unknown =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { coinbaseWs } from '../../../src/providers/exchanges/coinbase_ws.js';
+import { coinbaseWs } from '../../../src/exchanges/coinbase_ws/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { coingeckoApi } from '../../../src/providers/exchanges/coingecko_api.js';
+import { coingeckoApi } from '../../../src/exchanges/coingecko_api/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): unknown =>

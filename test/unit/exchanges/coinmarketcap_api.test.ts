@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { coinmarketcapApi } from '../../../src/providers/exchanges/coinmarketcap_api.js';
+import { coinmarketcapApi } from '../../../src/exchanges/coinmarketcap_api/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): unknown =>

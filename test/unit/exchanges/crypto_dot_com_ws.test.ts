@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cryptoDotComWs } from '../../../src/providers/exchanges/crypto_dot_com_ws.js';
+import { cryptoDotComWs } from '../../../src/exchanges/crypto_dot_com_ws/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

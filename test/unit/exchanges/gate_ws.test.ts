@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gateWs } from '../../../src/providers/exchanges/gate_ws.js';
+import { gateWs } from '../../../src/exchanges/gate_ws/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

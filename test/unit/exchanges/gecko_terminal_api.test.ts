@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { geckoTerminalApi } from '../../../src/providers/exchanges/gecko_terminal_api.js';
+import { geckoTerminalApi } from '../../../src/exchanges/gecko_terminal_api/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): unknown =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { krakenApi } from '../../../src/providers/exchanges/kraken_api.js';
+import { krakenApi } from '../../../src/exchanges/kraken_api/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): unknown =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { krakenWs } from '../../../src/providers/exchanges/kraken_ws.js';
+import { krakenWs } from '../../../src/exchanges/kraken_ws/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { kucoinWs } from '../../../src/providers/exchanges/kucoin_ws.js';
+import { kucoinWs } from '../../../src/exchanges/kucoin_ws/adapter.js';
 import type { PreDialContext, ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mexcWs } from '../../../src/providers/exchanges/mexc_ws.js';
+import { mexcWs } from '../../../src/exchanges/mexc_ws/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { okxWs } from '../../../src/providers/exchanges/okx_ws.js';
+import { okxWs } from '../../../src/exchanges/okx_ws/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>

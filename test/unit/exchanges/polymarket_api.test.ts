@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { polymarketApi } from '../../../src/providers/exchanges/polymarket_api.js';
+import { polymarketApi } from '../../../src/exchanges/polymarket_api/adapter.js';
 import type { ProviderTicker } from '../../../src/providers/types.js';
 
 const sharedText = (f: string): string =>

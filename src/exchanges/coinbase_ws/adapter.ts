@@ -1,0 +1,106 @@
+/**
+ * coinbase_ws: Coinbase Exchange websocket feed, `ticker` and `heartbeat` channels.
+ *
+ * API:    https://docs.cdp.coinbase.com/exchange/websocket-feed/overview
+ *         https://docs.cdp.coinbase.com/exchange/websocket-feed/channels (ticker, heartbeat)
+ * Limits: https://docs.cdp.coinbase.com/exchange/websocket-feed/rate-limits (per-IP message
+ *         rate, not verified offline); a connection that does not subscribe within 5 s is
+ *         closed (README). Defaults: one connection, one product per subscribe, 100 ms apart.
+ * Symbol: BASE-QUOTE, e.g. BTC-USD, carried back in `product_id` (exchange-wire-formats.md §3.5).
+ * Price:  ticker `price` (last match), a decimal string. A heartbeat (one per product per
+ *         second) only refreshes the price already held.
+ *
+ * Quirks and decisions:
+ * - One sequence counter per product, shared by ticker and heartbeat: a message is accepted
+ *   when its `sequence` is >= the stored one, else it is an error ("out of order").
+ * - `sequence`, `trade_id`, `last_trade_id` must be JSON integers and `price` a string, else
+ *   the whole frame is an error (the anchor's typed decode). A present but invalid price
+ *   (zero, "abc") resolves nothing: FailedToParsePrice (10), and the product's trade_id is
+ *   forgotten so a later heartbeat cannot refresh the older price as if it were current.
+ * - Heartbeat whose `last_trade_id` equals the last good ticker's `trade_id`: resolved with
+ *   price null ("unchanged"). Otherwise (a trade we did not see, or no ticker yet):
+ *   unresolved with NoExistingPrice (16), "no price update received".
+ * - `subscriptions` ack: empty response. `error` and any other type: error (frame dropped).
+ * - No application heartbeat is sent: heartbeat() returns [].
+ */
+import { wsDefaults } from '../../providers/defaults.js';
+import { TickerIndex } from '../../providers/tickers.js';
+import type { ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
+import { ErrorCode } from '../../providers/types.js';
+import { chunk, emptyResponse, failAll, frameObject, quote, toResponse, type JsonObject } from '../util.js';
+
+interface ProductState {
+  sequence: number;
+  tradeId: number | undefined;
+}
+
+function coinbaseSession(tickers: readonly ProviderTicker[], batchSize: number): WsSession {
+  const index = new TickerIndex(tickers);
+  const products = new Map<string, ProductState>();
+
+  /** Validate product, sequence and the integer field `idField`; record the sequence. */
+  const admit = (msg: JsonObject, idField: string): { ticker: ProviderTicker; state: ProductState } | { error: string } => {
+    if (typeof msg.product_id !== 'string') return { error: `${String(msg.type)}: product_id is not a string` };
+    const ticker = index.lookup(msg.product_id);
+    if (ticker === undefined) return { error: `${String(msg.type)} for unknown product ${msg.product_id}` };
+    const { sequence } = msg;
+    if (typeof sequence !== 'number' || !Number.isInteger(sequence)) return { error: `${msg.type}: sequence is not an integer` };
+    if (!Number.isInteger(msg[idField])) return { error: `${msg.type}: ${idField} is not an integer` };
+    const state = products.get(ticker.offChainTicker) ?? { sequence, tradeId: undefined };
+    if (sequence < state.sequence) {
+      return { error: `${msg.type} for ${msg.product_id} out of order: sequence ${sequence} < ${state.sequence}` };
+    }
+    state.sequence = sequence;
+    products.set(ticker.offChainTicker, state);
+    return { ticker, state };
+  };
+
+  const onTicker = (msg: JsonObject): WsHandleResult => {
+    if (typeof msg.price !== 'string') return { error: 'ticker: price is not a string' };
+    const admitted = admit(msg, 'trade_id');
+    if ('error' in admitted) return admitted;
+    const outcome = quote(admitted.ticker, msg.price);
+    admitted.state.tradeId = 'code' in outcome ? undefined : (msg.trade_id as number);
+    return { response: toResponse([outcome]) };
+  };
+
+  const onHeartbeat = (msg: JsonObject): WsHandleResult => {
+    const admitted = admit(msg, 'last_trade_id');
+    if ('error' in admitted) return admitted;
+    const { ticker, state } = admitted;
+    if (state.tradeId !== undefined && state.tradeId === msg.last_trade_id) {
+      return { response: { resolved: [{ ticker: ticker.offChainTicker, price: null }], unresolved: [] } };
+    }
+    return { response: failAll([ticker], ErrorCode.NoExistingPrice, 'no price update received') };
+  };
+
+  return {
+    subscriptions: () =>
+      chunk(tickers, batchSize).map((batch) =>
+        JSON.stringify({ type: 'subscribe', product_ids: batch.map((t) => t.offChainTicker), channels: ['ticker', 'heartbeat'] }),
+      ),
+    handle(frame) {
+      const msg = frameObject(frame);
+      if (typeof msg === 'string') return { error: msg };
+      switch (msg.type) {
+        case 'subscriptions':
+          return { response: emptyResponse() };
+        case 'ticker':
+          return onTicker(msg);
+        case 'heartbeat':
+          return onHeartbeat(msg);
+        case 'error':
+          return { error: `coinbase error: ${String(msg.message)} ${String(msg.reason ?? '')}`.trim() };
+        default:
+          return { error: `unexpected message type ${JSON.stringify(msg.type) ?? 'undefined'}` };
+      }
+    },
+    heartbeat: () => [],
+  };
+}
+
+export const coinbaseWs = {
+  kind: 'ws',
+  defaults: { webSocket: wsDefaults('coinbase_ws', 'wss://ws-feed.exchange.coinbase.com', {}) },
+  session: coinbaseSession,
+} satisfies WsExchange;
