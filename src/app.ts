@@ -71,7 +71,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     sidecar = await startSidecar({ oracle, marketMap, log, version: VERSION });
   } catch (err) {
-    log.fatal({ err: String(err) }, 'start-up failed');
+    log.fatal({ err }, 'start-up failed');
     await closeLogger(log);
     return 1;
   }
@@ -146,7 +146,7 @@ async function startProfiling(host: string, port: number, log: Logger): Promise<
   try {
     return await startPprof({ host, port, log });
   } catch (err) {
-    log.error({ port, err: String(err) }, 'cannot start the pprof listener (--run-pprof); running without it');
+    log.error({ port, err }, 'cannot start the pprof listener (--run-pprof); running without it');
     return undefined;
   }
 }

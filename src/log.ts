@@ -23,8 +23,23 @@ const LEVELS: Record<string, string> = {
   fatal: 'fatal',
 };
 
+/** URLs in error text (a token or key may sit in a query string) become `<url>`. */
+export function withoutUrls(text: string): string {
+  return text.replace(/\b(wss?|https?):\/\/\S+/g, '<url>');
+}
+
+/** `{ err }` fields: pino's error serializer (type, message, stack, cause), URLs removed. */
+function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return typeof err === 'string' ? withoutUrls(err) : err;
+  const out = pino.stdSerializers.err(err) as { message: string; stack: string } & Record<string, unknown>;
+  out.message = withoutUrls(out.message);
+  out.stack = withoutUrls(out.stack);
+  return out;
+}
+
 const OPTIONS: pino.LoggerOptions = {
   base: { pid: process.pid },
+  serializers: { err: serializeError },
   formatters: { level: (label) => ({ level: label }) },
   timestamp: pino.stdTimeFunctions.isoTime,
   redact: {

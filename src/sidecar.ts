@@ -124,7 +124,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
       }
       ok = true;
     } catch (err) {
-      tickLog.error({ err: String(err) }, 'aggregation tick failed');
+      tickLog.error({ err }, 'aggregation tick failed');
     }
     for (let i = 0; i < tickListeners.length; i++) (tickListeners[i] as (ok: boolean) => void)(ok);
   });

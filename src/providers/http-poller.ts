@@ -10,6 +10,7 @@
  */
 import type { Agent } from 'undici';
 import type { ApiConfig } from '../config/types.js';
+import { failAll } from '../exchanges/util.js';
 import type { Logger } from '../log.js';
 import { LogThrottle } from '../log.js';
 import type { ProviderMetrics } from '../metrics/provider.js';
@@ -171,9 +172,5 @@ export class HttpPoller {
     const suppressed = this.throttle.admit(key);
     if (suppressed >= 0) this.o.log.warn({ code: key, suppressed }, `request failed: ${reason}`);
   }
-}
-
-export function failAll(tickers: readonly ProviderTicker[], code: number, reason: string): ProviderResponse {
-  return { resolved: [], unresolved: tickers.map((t) => ({ ticker: t.offChainTicker, code, reason })) };
 }
 

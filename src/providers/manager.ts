@@ -88,7 +88,7 @@ export class ProviderManager {
     }
     for (const [name, tickers] of next) {
       const driver = this.drivers.get(name);
-      if (driver && sameTickers(driver.tickers, tickers)) continue;
+      if (driver && sameTickerSet(driver.tickers, tickers)) continue;
       changed.push(name);
       if (!driver) {
         this.startOne(name, tickers);
@@ -126,7 +126,7 @@ export class ProviderManager {
   }
 }
 
-function sameTickers(a: readonly ProviderTicker[], b: readonly ProviderTicker[]): boolean {
+function sameTickerSet(a: readonly ProviderTicker[], b: readonly ProviderTicker[]): boolean {
   if (a.length !== b.length) return false;
   const key = (t: ProviderTicker) => `${t.offChainTicker}\u0000${t.metadataJSON}`;
   const set = new Set(a.map(key));

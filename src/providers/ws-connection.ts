@@ -1,28 +1,24 @@
 /**
  * One WebSocket connection loop for one chunk of tickers: [pre-dial hook] → dial (handshake
  * timeout) → postConnectionTimeout → subscribe (writeInterval apart) → heartbeats every
- * pingInterval → receive with a read deadline → close → reconnect.
- *
- * Differences from connect, deliberate:
+ * pingInterval → receive with a read deadline → close → reconnect. Deliberately unlike connect:
  * - Reconnects back off exponentially with jitter, first retry fast, capped at
  *   reconnectionTimeout, reset once a connection has stayed healthy for RESET_AFTER_MS
  *   (connect always sleeps the full reconnectionTimeout).
- * - A read timeout or a broken socket ends the connection at once with one `read_err`. In
- *   connect the first timed-out read poisons the gorilla connection, so it counted
- *   maxReadErrorCount (100) instant read errors before closing; the effect is the same, the
- *   counter is honest. maxReadErrorCount = 0 behaves identically.
- * - Frames larger than MAX_WS_MESSAGE_BYTES close the connection (code 1009) and count read_err.
- * - With several endpoints, a connection that fails or ends within RESET_AFTER_MS moves the
- *   next dial to the next endpoint, round-robin (connect only ever dials endpoints[0]).
+ * - A read timeout or a broken socket ends the connection at once with one `read_err` (connect
+ *   counted maxReadErrorCount instant read errors on the poisoned connection first).
+ * - Frames larger than MAX_WS_MESSAGE_BYTES close the connection (code 1009), one read_err.
+ * - With several endpoints, a connection that fails or ends within RESET_AFTER_MS moves on to
+ *   the next endpoint, round-robin (connect only ever dials endpoints[0]).
  */
 import WebSocket from 'ws';
 import type { ApiConfig, WebSocketConfig } from '../config/types.js';
+import { failAll } from '../exchanges/util.js';
 import { LogThrottle, type Logger } from '../log.js';
 import type { ProviderMetrics, WsConnectionStatus, WsHandlerStatus } from '../metrics/provider.js';
-import { failAll } from './http-poller.js';
 import type { ProviderSink } from './sink.js';
 import { ErrorCode, type DialTarget, type ProviderTicker, type WsExchange, type WsSession } from './types.js';
-import { backoffDelay, postJson } from './ws-util.js';
+import { backoffDelay, errorText, postJson, toBytes } from './ws-util.js';
 
 export const MAX_WS_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** A connection healthy for this long resets the reconnect backoff. */
@@ -69,7 +65,7 @@ export class WsConnection {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const healthyMs = await this.connectOnce().catch((err: unknown) => {
-        this.o.log.error({ err: String(err) }, 'websocket connection loop failed');
+        this.o.log.error({ err }, 'websocket connection loop failed');
         return 0;
       });
       this.conn('unhealthy');
@@ -95,7 +91,7 @@ export class WsConnection {
       this.socket = undefined;
       if (this.stopped) return 0;
       this.conn('dial_err');
-      return this.startFailed(`dial failed: ${describe(err)}`);
+      return this.startFailed(`dial failed: ${errorText(err)}`);
     }
     const session = o.exchange.session(o.tickers, Math.max(1, o.config.maxSubscriptionsPerBatch));
     const closed = this.receive(ws, session, target.readTimeoutMs ?? o.config.readTimeout);
@@ -108,7 +104,7 @@ export class WsConnection {
       this.handler('create_message_success');
     } catch (err) {
       this.handler('create_message_err');
-      this.startFailed(`building subscriptions failed: ${describe(err)}`);
+      this.startFailed(`building subscriptions failed: ${errorText(err)}`);
       return this.finish(ws, closed, 0);
     }
     for (const [i, m] of messages.entries()) {
@@ -201,7 +197,7 @@ export class WsConnection {
       try {
         result = session.handle(frame);
       } catch (err) {
-        result = { error: describe(err) };
+        result = { error: errorText(err) };
       }
       if (result.error !== undefined) {
         this.handler('handle_message_err');
@@ -219,7 +215,7 @@ export class WsConnection {
       last = now;
     });
     return new Promise((resolve) => {
-      ws.on('error', (err) => fail(describe(err)));
+      ws.on('error', (err) => fail(errorText(err)));
       ws.on('close', (code) => {
         if (deadline) clearTimeout(deadline);
         if (code !== 1000 && code !== 1005) fail(`closed with code ${code}`);
@@ -239,7 +235,7 @@ export class WsConnection {
         this.handler('heartbeat_success');
       } catch (err) {
         this.handler('heartbeat_err');
-        this.note('heartbeat', describe(err));
+        this.note('heartbeat', errorText(err));
         return;
       }
       for (const m of messages) void this.write(ws, m);
@@ -253,7 +249,7 @@ export class WsConnection {
       const done = (err?: Error | null) => {
         clearTimeout(timer);
         this.conn(err ? 'write_err' : 'write_success');
-        if (err) this.note('write', describe(err));
+        if (err) this.note('write', errorText(err));
         resolve(!err);
       };
       if (ws.readyState !== WebSocket.OPEN) return done(new Error('socket not open'));
@@ -300,16 +296,4 @@ export class WsConnection {
     const suppressed = this.throttle.admit(kind);
     if (suppressed >= 0) this.o.log.warn({ suppressed }, `websocket ${kind}: ${reason}`);
   }
-}
-
-function toBytes(data: WebSocket.RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
-
-/** An error's description without URLs (a token or key may sit in a query string). */
-function describe(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/\b(wss?|https?):\/\/\S+/g, '<url>').slice(0, 200);
 }

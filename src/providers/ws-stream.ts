@@ -51,7 +51,7 @@ export class WsStream {
     const reused = new Set<Chunk>();
     for (const [i, list] of layout.entries()) {
       const prev = old[i];
-      if (prev && sameTickers(prev.tickers, list)) {
+      if (prev && sameTickersInOrder(prev.tickers, list)) {
         next.push(prev);
         reused.add(prev);
       } else if (list.length > 0) {
@@ -99,6 +99,6 @@ export function plan(previous: ProviderTicker[][], tickers: readonly ProviderTic
   return layout;
 }
 
-function sameTickers(a: readonly ProviderTicker[], b: readonly ProviderTicker[]): boolean {
+function sameTickersInOrder(a: readonly ProviderTicker[], b: readonly ProviderTicker[]): boolean {
   return a.length === b.length && a.every((t, i) => t.offChainTicker === b[i]?.offChainTicker && t.metadataJSON === b[i]?.metadataJSON);
 }

@@ -1,4 +1,6 @@
 /** Small helpers for the WebSocket driver. */
+import type WebSocket from 'ws';
+import { withoutUrls } from '../log.js';
 import { undici } from './undici.js';
 
 /** First retry delay before jitter, ms. */
@@ -24,4 +26,16 @@ export async function postJson(url: string, headers: Record<string, string>, tim
     body = undefined;
   }
   return { status: res.statusCode, body };
+}
+
+/** A message frame as one Buffer (ws hands out a Buffer, Buffer[] or ArrayBuffer). */
+export function toBytes(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/** An error's description without URLs, bounded (it goes into logs and unresolved reasons). */
+export function errorText(err: unknown): string {
+  return withoutUrls(err instanceof Error ? err.message : String(err)).slice(0, 200);
 }

@@ -92,7 +92,7 @@ export class MarketMapPoller {
   /** One poll; joins the poll in flight if there is one. Never rejects. */
   poll(): Promise<PollOutcome> {
     this.inFlight ??= this.pollOnce().catch((err: unknown) => {
-      this.o.log.error({ err: String(err) }, 'market-map poll failed unexpectedly; keeping the current map');
+      this.o.log.error({ err }, 'market-map poll failed unexpectedly; keeping the current map');
       return 'invalid_response' as const;
     }).finally(() => (this.inFlight = undefined));
     return this.inFlight;
@@ -145,7 +145,7 @@ export class MarketMapPoller {
     try {
       writeMarketMapFile(path, map);
     } catch (err) {
-      this.o.log.error({ path, err: String(err) }, 'cannot write the market map file (--update-market-config-path)');
+      this.o.log.error({ path, err }, 'cannot write the market map file (--update-market-config-path)');
     }
   }
 
