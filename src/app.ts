@@ -26,6 +26,7 @@ import { startSidecar, type Sidecar } from './sidecar.js';
 import { validateMode } from './validate/run.js';
 import { VERSION } from './version.js';
 import { watchFile } from './watch.js';
+import { exchangeProviderConfigs } from './exchanges/config.js';
 
 /** Exit codes: 0 clean, 1 runtime failure, 2 bad flags or configuration. */
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
@@ -47,7 +48,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   let oracle, marketMap;
   const problems: string[] = [];
   try {
-    oracle = loadOracleConfig({ path: cli.oracleConfigPath, env, flags: cli.overrides, warn: (msg) => log.warn(msg) });
+    oracle = loadOracleConfig({ priceProviders: exchangeProviderConfigs(), path: cli.oracleConfigPath, env, flags: cli.overrides, warn: (msg) => log.warn(msg) });
     const selected = selectMarketMapProvider(oracle, cli.marketMapProvider);
     problems.push(...selected);
     if (selected.length === 0) problems.push(...applyMarketMapEndpoint(oracle, cli.marketMapEndpoint));

@@ -60,7 +60,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   const store = new QuoteStore();
   let marketMap = o.marketMap;
   const aggregator = new Aggregator(marketMap, store, new TickMetrics(metrics), oracle.maxPriceAge);
-  const providers = new ProviderManager(oracle, store, providerMetricsFactory(metrics), log.child({ module: 'providers' }));
+  const providers = new ProviderManager(oracle, store, providerMetricsFactory(metrics), log.child({ module: 'providers' }), exchanges);
   let snapshot: Snapshot = EMPTY_SNAPSHOT;
   const startedAt = Date.now();
   const servers: http.Server[] = [];

@@ -1,13 +1,11 @@
 /**
- * The built-in oracle configuration: the schema's top-level defaults plus one provider
- * entry per registry exchange and the five market-map providers (connect's
+ * The built-in oracle configuration: the schema's top-level defaults, the price providers'
+ * entries the caller passes in (exchanges/config.ts builds them from the exchange registry, so
+ * config/ never imports the layers above it) and the five market-map providers (connect's
  * `DefaultOracleConfig`, which pre-seeds them all so that a chosen dydx provider works
- * without an oracle.json entry). The transport an exchange does not use is a disabled block; a
- * WebSocket exchange with an HTTP helper block (KuCoin) carries it disabled.
+ * without an oracle.json entry).
  */
-import { exchanges } from '../exchanges/index.js';
-import { apiDefaults, disabledApi, disabledWs, endpoint } from '../providers/defaults.js';
-import type { Exchange } from '../providers/types.js';
+import { apiDefaults, disabledWs, endpoint } from './provider-defaults.js';
 import { providerDefaults, topLevelDefaults } from './schema.js';
 import type { OracleConfig, ProviderConfig } from './types.js';
 
@@ -48,28 +46,15 @@ export function marketMapProviderDefaults(name: MarketMapProviderName = MARKET_M
   return providerDefaults({ name, type: 'market_map_provider', api, webSocket: disabledWs(name) });
 }
 
-/** Provider names connect ships by default that this side-car has no adapter for. A partial
- *  override of one of them (no `name`) is ignored with a warning instead of failing. */
-export const ANCHOR_ONLY_PROVIDERS: ReadonlySet<string> = new Set([
-  'raydium_api', 'uniswapv3_api-ethereum', 'uniswapv3_api-base', 'osmosis_api', 'bitstamp_api',
-  'coingecko_api', 'coinmarketcap_api', 'volatile-exchange-provider', 'polymarket_api', 'bitfinex_ws',
-  'bitstamp_ws', 'bybit_ws', 'crypto_dot_com_ws', 'gate_ws', 'huobi_ws', 'kraken_ws', 'kucoin_ws',
-  'mexc_ws',
-].filter((n) => !(n in exchanges)));
-
-function entryFor(name: string, ex: Exchange): ProviderConfig {
-  if (ex.kind === 'http') {
-    return { name, type: 'price_provider', api: ex.defaults, webSocket: disabledWs(name) };
-  }
-  const api = ex.defaults.api ? { ...ex.defaults.api, enabled: false } : disabledApi(name);
-  return { name, type: 'price_provider', api, webSocket: ex.defaults.webSocket };
-}
-
-/** The built-in entry for a registry exchange (a fresh deep copy), or undefined. */
-export function builtInProvider(name: string): ProviderConfig | undefined {
-  const ex = exchanges[name];
-  return ex ? providerDefaults(entryFor(name, ex)) : undefined;
-}
+/** Every price provider name connect ships (cmd/constants/providers.go). An override of one
+ *  of them that this side-car has no entry for (and that carries no `name`) is ignored with
+ *  a warning instead of failing. */
+export const CONNECT_PRICE_PROVIDERS: ReadonlySet<string> = new Set([
+  'binance_api', 'binance_ws', 'bitfinex_ws', 'bitstamp_api', 'bitstamp_ws', 'bybit_ws', 'coinbase_api',
+  'coinbase_ws', 'coingecko_api', 'coinmarketcap_api', 'crypto_dot_com_ws', 'gate_ws', 'gecko_terminal_api',
+  'huobi_ws', 'kraken_api', 'kraken_ws', 'kucoin_ws', 'mexc_ws', 'okx_ws', 'osmosis_api', 'polymarket_api',
+  'raydium_api', 'uniswapv3_api-base', 'uniswapv3_api-ethereum', 'volatile-exchange-provider',
+]);
 
 /** Zero values: what a provider absent from the defaults starts from (as in connect, a
  *  new entry must then spell out its whole configuration to pass validation). */
@@ -87,13 +72,10 @@ export function zeroProvider(): ProviderConfig {
   return { name: '', type: '', api: zero(), webSocket: ws };
 }
 
-/** The complete built-in configuration (fresh copy each call). */
-export function defaultOracleConfig(): OracleConfig {
+/** The complete built-in configuration over the given price providers (fresh copies). */
+export function defaultOracleConfig(priceProviders: Readonly<Record<string, ProviderConfig>>): OracleConfig {
   const providers: Record<string, ProviderConfig> = {};
-  for (const name of Object.keys(exchanges)) {
-    const p = builtInProvider(name);
-    if (p) providers[name] = p;
-  }
+  for (const [name, p] of Object.entries(priceProviders)) providers[name] = providerDefaults(p);
   for (const name of MARKET_MAP_PROVIDERS) providers[name] = marketMapProviderDefaults(name);
   return { ...topLevelDefaults(), providers };
 }

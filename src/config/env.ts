@@ -6,7 +6,7 @@
  * indexes keep being found. As with viper, an empty value counts as unset.
  */
 import { coerceLeaf, isRecord, leafKind } from './coerce.js';
-import { ANCHOR_ONLY_PROVIDERS } from './defaults.js';
+import { CONNECT_PRICE_PROVIDERS } from './defaults.js';
 import { fmtPath, type PathSeg, type Problems } from './origins.js';
 import type { Endpoint, OracleConfig } from './types.js';
 
@@ -34,14 +34,15 @@ export function applyEnv(
     const leaf = leaves.get(rest);
     if (leaf) setFromEnv(tree, leaf, value, name, problems);
     else if (collectEndpointOp(tree, rest, value, name, endpointOps)) continue;
-    else if (namesAnchorOnlyProvider(rest)) warn(`${name}: connect provider not implemented by this side-car; ignored`);
+    else if (namesAnchorOnlyProvider(rest, tree)) warn(`${name}: connect provider not implemented by this side-car; ignored`);
     else problems.from(`env ${name}`, '', 'unknown configuration variable: no such key');
   }
   for (const { path, ops } of endpointOps.values()) applyEndpointOps(tree, path, ops, problems);
 }
 
-function namesAnchorOnlyProvider(rest: string): boolean {
-  return [...ANCHOR_ONLY_PROVIDERS].some((p) => rest.startsWith(`PROVIDERS_${p.toUpperCase()}_`));
+/** A connect provider this configuration has no entry for. */
+function namesAnchorOnlyProvider(rest: string, tree: OracleConfig): boolean {
+  return [...CONNECT_PRICE_PROVIDERS].some((p) => !(p in tree.providers) && rest.startsWith(`PROVIDERS_${p.toUpperCase()}_`));
 }
 
 /** Maps each non-list leaf's env suffix (`PROVIDERS_BINANCE_API_API_INTERVAL`) to its path. */

@@ -4,7 +4,7 @@
  * keys are lower-cased, and an unknown key is an error naming its full path.
  */
 import { coerceLeaf, isRecord, leafKind } from './coerce.js';
-import { ANCHOR_ONLY_PROVIDERS, zeroProvider } from './defaults.js';
+import { CONNECT_PRICE_PROVIDERS, zeroProvider } from './defaults.js';
 import { fmtPath, type PathSeg, type Problems } from './origins.js';
 import type { Endpoint, OracleConfig } from './types.js';
 
@@ -87,7 +87,7 @@ function mergeProviders(providers: Tree, input: unknown, ctx: MergeContext): voi
     mergeObject(entry as unknown as Tree, value, path, ctx);
     if (named) {
       providers[key] = entry;
-    } else if (ANCHOR_ONLY_PROVIDERS.has(key)) {
+    } else if (CONNECT_PRICE_PROVIDERS.has(key)) {
       ctx.warn(`${fmtPath(path)}: connect provider not implemented by this side-car; override ignored (${ctx.source})`);
     } else {
       ctx.problems.from(ctx.source, path, 'overridden key does not correspond to a known provider');

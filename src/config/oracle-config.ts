@@ -21,6 +21,8 @@ export interface OracleConfigInput {
   path?: string;
   env: Record<string, string | undefined>;
   flags: CliOverrides;
+  /** The built-in price providers' entries (exchanges/config.ts exchangeProviderConfigs). */
+  priceProviders: Readonly<Record<string, ProviderConfig>>;
   /** Receives non-fatal notes (overrides of connect providers this side-car lacks). */
   warn?: (message: string) => void;
 }
@@ -39,7 +41,7 @@ const FLAG_KEYS: Record<keyof CliOverrides, [string[], string]> = {
 export function loadOracleConfig(input: OracleConfigInput): OracleConfig {
   const problems = new Problems(new Origins());
   const warn = input.warn ?? (() => undefined);
-  const tree = defaultOracleConfig();
+  const tree = defaultOracleConfig(input.priceProviders);
   if (input.path) {
     const doc = readJson(input.path, problems);
     if (doc !== undefined) mergeDocument(tree, doc, { problems, source: `file ${input.path}`, warn });

@@ -3,6 +3,7 @@
  * `%s` URL templates, decoding WebSocket frames without throwing, building outcomes.
  * None of them throws (see the contract in providers/types.ts).
  */
+import { failAll, unresolved } from '../providers/outcomes.js';
 import { toPrice } from '../providers/tickers.js';
 import type { ProviderResponse, ProviderTicker, ResolvedQuote, UnresolvedQuote } from '../providers/types.js';
 import { ErrorCode } from '../providers/types.js';
@@ -19,15 +20,8 @@ export function emptyResponse(): ProviderResponse {
   return { resolved: [], unresolved: [] };
 }
 
-/** One ticker unresolved with an error code and a reason (logged, never a label). */
-export function unresolved(ticker: ProviderTicker, code: number, reason: string): UnresolvedQuote {
-  return { ticker: ticker.offChainTicker, code, reason };
-}
-
-/** Every ticker unresolved with the same code and reason. */
-export function failAll(tickers: readonly ProviderTicker[], code: number, reason: string): ProviderResponse {
-  return { resolved: [], unresolved: tickers.map((t) => unresolved(t, code, reason)) };
-}
+/** The drivers' outcome builders, for the adapters (one definition, in providers/). */
+export { failAll, unresolved };
 
 /** Validate `raw` with toPrice: a resolved quote, or an unresolved one with FailedToParsePrice. */
 export function quote(ticker: ProviderTicker, raw: unknown): ResolvedQuote | UnresolvedQuote {

@@ -1,10 +1,9 @@
 /**
  * The aggregation tick (connect oracle/update.go): the only writer of the served snapshot.
  * Every updateInterval it prices each enabled market of the compiled plan (plan.ts) with
- * median.ts, then hands the same plan to the tick metrics, which export what it computed.
+ * median.ts, then hands the same plan to its observer (the tick metrics), which exports what it computed.
  */
 import type { MarketMap } from '../config/types.js';
-import type { TickMetrics } from '../metrics/tick.js';
 import { beginTick, priceMarket } from './median.js';
 import { compilePlan, type MarketPlan, type Plan } from './plan.js';
 import type { QuoteStore } from './store.js';
@@ -18,6 +17,13 @@ export interface Snapshot {
   readonly missing: readonly string[];
 }
 
+/** What watches each tick (metrics/tick.ts TickMetrics): told of every new plan, then of each
+ *  tick that walked it, with the tick's time and its performance.now() start. */
+export interface TickObserver {
+  setPlan(plan: Plan): void;
+  record(plan: Plan, now: number, started: number): void;
+}
+
 export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({ prices: Object.freeze({}), timestamp: null, missing: Object.freeze([]) });
 
 export class Aggregator {
@@ -26,7 +32,7 @@ export class Aggregator {
   constructor(
     marketMap: MarketMap,
     private readonly store: QuoteStore,
-    private readonly metrics: TickMetrics,
+    private readonly metrics: TickObserver,
     private readonly maxPriceAgeMs: number,
   ) {
     this.setMarketMap(marketMap);

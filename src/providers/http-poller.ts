@@ -10,7 +10,7 @@
  */
 import type { Agent } from 'undici';
 import type { ApiConfig } from '../config/types.js';
-import { failAll } from '../exchanges/util.js';
+import { failAll } from './outcomes.js';
 import type { Logger } from '../log.js';
 import { LogThrottle } from '../log.js';
 import type { ProviderMetrics } from '../metrics/provider.js';

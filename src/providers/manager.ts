@@ -8,7 +8,6 @@ import type { MarketMap, OracleConfig, ProviderConfig } from '../config/types.js
 import type { Logger } from '../log.js';
 import type { ProviderMetricsFactory } from '../metrics/provider.js';
 import type { QuoteStore } from '../oracle/store.js';
-import { exchanges as registry } from '../exchanges/index.js';
 import { HttpPoller } from './http-poller.js';
 import { ProviderSink } from './sink.js';
 import type { Exchange, ProviderTicker } from './types.js';
@@ -51,7 +50,8 @@ export class ProviderManager {
     private readonly store: QuoteStore,
     private readonly metricsFor: ProviderMetricsFactory,
     private readonly log: Logger,
-    private readonly exchanges: Readonly<Record<string, Exchange>> = registry,
+    /** The exchange registry (exchanges/index.ts), passed in by the wiring. */
+    private readonly exchanges: Readonly<Record<string, Exchange>>,
   ) {}
 
   /** Names of the providers currently running. */

@@ -13,7 +13,7 @@
  */
 import WebSocket from 'ws';
 import type { ApiConfig, WebSocketConfig } from '../config/types.js';
-import { failAll } from '../exchanges/util.js';
+import { failAll } from './outcomes.js';
 import { LogThrottle, type Logger } from '../log.js';
 import type { ProviderMetrics, WsConnectionStatus, WsHandlerStatus } from '../metrics/provider.js';
 import type { ProviderSink } from './sink.js';

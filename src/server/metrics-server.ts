@@ -12,7 +12,10 @@ import { createServer, sendJson } from './http-util.js';
 
 export const MAX_CONCURRENT_SCRAPES = 3;
 
-export function createMetricsServer(registry: Registry, metrics: Metrics, loop: () => LoopState): http.Server {
+/** The two families the metrics server writes: scrapes by answer code and scrapes in flight. */
+export type ScrapeMetrics = Pick<Metrics, 'scrapes' | 'scrapesInFlight'>;
+
+export function createMetricsServer(registry: Registry, metrics: ScrapeMetrics, loop: () => LoopState): http.Server {
   let inFlight = 0;
   return createServer(async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -6,7 +6,7 @@ import type { ApiConfig } from '../../src/config/types.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { ProviderMetrics } from '../../src/metrics/provider.js';
 import { QuoteStore } from '../../src/oracle/store.js';
-import { apiDefaults } from '../../src/providers/defaults.js';
+import { apiDefaults } from '../../src/config/provider-defaults.js';
 import { HttpPoller } from '../../src/providers/http-poller.js';
 import { ProviderSink } from '../../src/providers/sink.js';
 import type { HttpExchange, ProviderTicker } from '../../src/providers/types.js';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { marketMapProviderDefaults } from '../../src/config/defaults.js';
 import type { MarketMap } from '../../src/config/types.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { endpoint } from '../../src/providers/defaults.js';
+import { endpoint } from '../../src/config/provider-defaults.js';
 import { marketMapFileText } from '../../src/providers/marketmap/writer.js';
 import { MarketMapPoller } from '../../src/providers/marketmap/poller.js';
 import { startChainNode, type ChainNode } from '../helpers/chain-node.js';

@@ -6,7 +6,7 @@ import type { WebSocketConfig } from '../../src/config/types.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { ProviderMetrics } from '../../src/metrics/provider.js';
 import { QuoteStore } from '../../src/oracle/store.js';
-import { wsDefaults } from '../../src/providers/defaults.js';
+import { wsDefaults } from '../../src/config/provider-defaults.js';
 import { ProviderSink } from '../../src/providers/sink.js';
 import type { WsExchange } from '../../src/providers/types.js';
 import { MAX_WS_MESSAGE_BYTES } from '../../src/providers/ws-connection.js';

@@ -6,6 +6,7 @@ import type { CliOverrides } from '../../src/config/cli.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadOracleConfig } from '../../src/config/oracle-config.js';
 import type { OracleConfig } from '../../src/config/types.js';
+import { exchangeProviderConfigs } from '../../src/exchanges/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oracle-env-'));
 let n = 0;
@@ -25,7 +26,7 @@ interface Layers {
 
 function load(l: Layers): OracleConfig {
   const path = l.file === undefined ? undefined : file(l.file);
-  return loadOracleConfig({ path, env: l.env ?? {}, flags: l.flags ?? {}, warn: l.warn });
+  return loadOracleConfig({ priceProviders: exchangeProviderConfigs(), path, env: l.env ?? {}, flags: l.flags ?? {}, warn: l.warn });
 }
 
 function failure(l: Layers): ConfigError {

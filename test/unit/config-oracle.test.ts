@@ -8,6 +8,7 @@ import { parseDurationMs } from '../../src/config/duration.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadOracleConfig } from '../../src/config/oracle-config.js';
 import type { OracleConfig } from '../../src/config/types.js';
+import { exchangeProviderConfigs } from '../../src/exchanges/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oracle-config-'));
 let n = 0;
@@ -20,7 +21,7 @@ function file(content: unknown): string {
 }
 
 function load(content?: unknown): OracleConfig {
-  return loadOracleConfig({ path: content === undefined ? undefined : file(content), env: {}, flags: {} });
+  return loadOracleConfig({ priceProviders: exchangeProviderConfigs(), path: content === undefined ? undefined : file(content), env: {}, flags: {} });
 }
 
 /** The ConfigError thrown by loading `content`. */
@@ -147,7 +148,7 @@ describe('oracle.json merge', () => {
 
   it('loads the spec example: applies marketmap_api, ignores overrides of connect providers it lacks with a warning', () => {
     const warnings: string[] = [];
-    const c = loadOracleConfig({ path: 'test/fixtures/config/oracle-example.json', env: {}, flags: {}, warn: (m) => warnings.push(m) });
+    const c = loadOracleConfig({ priceProviders: exchangeProviderConfigs(), path: 'test/fixtures/config/oracle-example.json', env: {}, flags: {}, warn: (m) => warnings.push(m) });
     expect(c.providers.coinbase_api?.api.interval).toBe(200);
     expect(c.maxPriceAge).toBe(120_000);
     expect(c.providers.marketmap_api?.api.endpoints.map((e) => e.url)).toEqual(['mynode:9090']);
@@ -226,7 +227,7 @@ describe('invalid oracle.json', () => {
   });
 
   it('reports a missing file', () => {
-    expect(() => loadOracleConfig({ path: join(dir, 'nope.json'), env: {}, flags: {} })).toThrow(/cannot read oracle config.*nope\.json/s);
+    expect(() => loadOracleConfig({ priceProviders: exchangeProviderConfigs(), path: join(dir, 'nope.json'), env: {}, flags: {} })).toThrow(/cannot read oracle config.*nope\.json/s);
   });
 
   it('lists every problem, one per line', () => {

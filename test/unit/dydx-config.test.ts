@@ -4,12 +4,13 @@
  * --market-map-endpoint.
  */
 import { describe, expect, it } from 'vitest';
-import { ANCHOR_ONLY_PROVIDERS, MARKET_MAP_PROVIDERS } from '../../src/config/defaults.js';
+import { CONNECT_PRICE_PROVIDERS, MARKET_MAP_PROVIDERS } from '../../src/config/defaults.js';
 import { loadOracleConfig } from '../../src/config/oracle-config.js';
 import type { OracleConfig } from '../../src/config/types.js';
 import { applyMarketMapEndpoint, selectMarketMapProvider } from '../../src/providers/marketmap/endpoint.js';
+import { exchangeProviderConfigs } from '../../src/exchanges/config.js';
 
-const load = (env: Record<string, string> = {}): OracleConfig => loadOracleConfig({ env, flags: {} });
+const load = (env: Record<string, string> = {}): OracleConfig => loadOracleConfig({ priceProviders: exchangeProviderConfigs(), env, flags: {} });
 const urls = (c: OracleConfig, name: string) => c.providers[name]?.api.endpoints.map((e) => e.url);
 const RESEARCH = ['https://dydx-api.lavenderfive.com', 'https://raw.githubusercontent.com/dydxprotocol/v4-web/main/public/configs/otherMarketData.json'];
 const P = 'CONNECT_CONFIG_PROVIDERS_';
@@ -33,12 +34,12 @@ describe('market-map provider defaults', () => {
 
   it('lists the five names, none of them warned about as unimplemented', () => {
     expect(MARKET_MAP_PROVIDERS).toEqual(['marketmap_api', 'dydx_api', 'dydx_migration_api', 'dydx_research_json_api', 'dydx_research_coinmarketcap_api']);
-    for (const name of MARKET_MAP_PROVIDERS) expect(ANCHOR_ONLY_PROVIDERS.has(name)).toBe(false);
+    for (const name of MARKET_MAP_PROVIDERS) expect(CONNECT_PRICE_PROVIDERS.has(name)).toBe(false);
   });
 
   it('takes oracle.json-style env overrides of the second endpoint (dYdX docs set [REST, gRPC])', () => {
     const warnings: string[] = [];
-    const e = loadOracleConfig({ env: { [`${P}DYDX_MIGRATION_API_API_ENDPOINTS_1_URL`]: 'node:9090' }, flags: {}, warn: (w) => warnings.push(w) });
+    const e = loadOracleConfig({ priceProviders: exchangeProviderConfigs(), env: { [`${P}DYDX_MIGRATION_API_API_ENDPOINTS_1_URL`]: 'node:9090' }, flags: {}, warn: (w) => warnings.push(w) });
     expect(urls(e, 'dydx_migration_api')).toEqual(['http://localhost:1317', 'node:9090']);
     expect(warnings).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { parseCli } from '../../src/config/cli.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadOracleConfig } from '../../src/config/oracle-config.js';
 import { applyMarketMapEndpoint, grpcEndpointProblem } from '../../src/providers/marketmap/endpoint.js';
+import { exchangeProviderConfigs } from '../../src/exchanges/config.js';
 
 function problems(argv: string[]): string[] {
   try {
@@ -63,7 +64,7 @@ describe('gRPC endpoint start-up checks', () => {
     expect(grpcEndpointProblem(url)).toBe(expected);
   });
 
-  const config = (env: Record<string, string> = {}) => loadOracleConfig({ env, flags: {} });
+  const config = (env: Record<string, string> = {}) => loadOracleConfig({ priceProviders: exchangeProviderConfigs(), env, flags: {} });
 
   it('replaces the endpoints with the flag value and accepts a good one', () => {
     const c = config();

@@ -6,8 +6,9 @@ import { createMetrics } from '../../src/metrics/metrics.js';
 import { exchanges } from '../../src/exchanges/index.js';
 import { exportSupport, providerProblem, summaryFields, summaryMessage, supportSummary } from '../../src/validate/support.js';
 import { feed, market, marketMap } from '../helpers/market.js';
+import { exchangeProviderConfigs } from '../../src/exchanges/config.js';
 
-const base = loadOracleConfig({ env: {}, flags: {} });
+const base = loadOracleConfig({ priceProviders: exchangeProviderConfigs(), env: {}, flags: {} });
 
 function oracle(patch: (o: OracleConfig) => void = () => undefined): OracleConfig {
   const o = structuredClone(base);

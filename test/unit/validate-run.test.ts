@@ -10,8 +10,9 @@ import { burnIn, runValidation, type ValidationTarget } from '../../src/validate
 import { FULL_SUPPORT, supportSummary } from '../../src/validate/support.js';
 import { feed, market, marketMap } from '../helpers/market.js';
 import { silentLog } from '../helpers/silent-log.js';
+import { exchangeProviderConfigs } from '../../src/exchanges/config.js';
 
-const oracle = loadOracleConfig({ env: {}, flags: {} });
+const oracle = loadOracleConfig({ priceProviders: exchangeProviderConfigs(), env: {}, flags: {} });
 
 function liveness(id: string, ticks: number, served: number, o: Partial<MarketLiveness> = {}): MarketLiveness {
   return { id, minProviderCount: 1, feeds: 1, ticks, served, percent: ticks ? (served / ticks) * 100 : 0, longestGap: ticks - served, minProviders: 1, medianProviders: 1, inMap: true, ...o };

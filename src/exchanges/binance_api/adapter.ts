@@ -20,7 +20,7 @@
  * - Real Binance answers 400 `{code,msg}` for one unknown symbol, failing the whole batch;
  *   that is the driver's status handling, not ours.
  */
-import { apiDefaults } from '../../providers/defaults.js';
+import { apiDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { HttpExchange, ResolvedQuote, UnresolvedQuote } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

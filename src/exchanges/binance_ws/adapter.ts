@@ -25,7 +25,7 @@
  *   price: the ticker unresolved with FailedToParsePrice (10).
  * - No application heartbeat: heartbeat() returns [].
  */
-import { wsDefaults } from '../../providers/defaults.js';
+import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { chunk, emptyResponse, frameObject, isObject, quote, toResponse, type JsonObject } from '../util.js';

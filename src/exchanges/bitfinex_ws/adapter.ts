@@ -29,7 +29,7 @@
  *   that follows; Bitfinex closes the socket itself and the driver reconnects.
  * - No application heartbeat (pingInterval 0): heartbeat() returns [].
  */
-import { wsDefaults } from '../../providers/defaults.js';
+import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

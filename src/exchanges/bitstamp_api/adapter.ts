@@ -23,7 +23,7 @@
  *   FailedToParsePrice (10); a ticker with no row is NoResponse (7). A repeated pair: the
  *   last row wins.
  */
-import { apiDefaults } from '../../providers/defaults.js';
+import { apiDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { HttpExchange, ResolvedQuote, UnresolvedQuote } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

@@ -27,7 +27,7 @@
  *   `lastPrice` (derivatives send partial deltas; spot always sends snapshots) carries no
  *   price: empty response.
  */
-import { wsDefaults } from '../../providers/defaults.js';
+import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

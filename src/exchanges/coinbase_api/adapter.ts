@@ -17,7 +17,7 @@
  * - A body without an object `data` fails with FailedToDecode (12); a bad or missing
  *   `amount` with FailedToParsePrice (10).
  */
-import { apiDefaults } from '../../providers/defaults.js';
+import { apiDefaults } from '../../config/provider-defaults.js';
 import type { HttpExchange, ResolvedQuote, UnresolvedQuote } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';
 import { fillTemplate, isObject, quote, toResponse, unresolved } from '../util.js';

@@ -23,7 +23,7 @@
  * - `subscriptions` ack: empty response. `error` and any other type: error (frame dropped).
  * - No application heartbeat is sent: heartbeat() returns [].
  */
-import { wsDefaults } from '../../providers/defaults.js';
+import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

@@ -28,7 +28,7 @@
  * - A body that is not a JSON object fails every ticker with FailedToDecode (12); an entry
  *   that is not an object is skipped; a ticker with no answer is NoResponse (7).
  */
-import { apiDefaults } from '../../providers/defaults.js';
+import { apiDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { HttpExchange, ProviderTicker, ResolvedQuote, UnresolvedQuote } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

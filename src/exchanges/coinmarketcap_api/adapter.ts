@@ -27,7 +27,7 @@
  *   that is not an object is FailedToDecode (12); a bad or missing price is
  *   FailedToParsePrice (10). A numeric string price is accepted when it is a positive decimal.
  */
-import { apiDefaults } from '../../providers/defaults.js';
+import { apiDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { HttpExchange, ProviderResponse, ProviderTicker, ResolvedQuote, UnresolvedQuote } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

@@ -27,7 +27,7 @@
  *   FailedToParsePrice (10) for that instrument.
  * - heartbeat() returns []: the server drives the heartbeat.
  */
-import { wsDefaults } from '../../providers/defaults.js';
+import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, ResolvedQuote, UnresolvedQuote, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

@@ -27,7 +27,7 @@
  * - `spot.pong` and `unsubscribe` acks: empty response. Any other event: error.
  * - heartbeat() returns [] (pingInterval 0).
  */
-import { wsDefaults } from '../../providers/defaults.js';
+import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

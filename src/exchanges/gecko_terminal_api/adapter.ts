@@ -27,7 +27,7 @@
  *   with FailedToDecode (12); a bad price is FailedToParsePrice (10); a ticker with no
  *   key is NoResponse (7).
  */
-import { apiDefaults } from '../../providers/defaults.js';
+import { apiDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { HttpExchange, ResolvedQuote, UnresolvedQuote } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

@@ -34,7 +34,7 @@
  * - No application heartbeat from our side: heartbeat() returns [].
  */
 import { gunzipSync } from 'node:zlib';
-import { wsDefaults } from '../../providers/defaults.js';
+import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

@@ -24,7 +24,7 @@
  *   a bad `c[0]` is FailedToParsePrice (10). Unknown keys are skipped. A ticker with no
  *   result key fails with NoResponse (7).
  */
-import { apiDefaults } from '../../providers/defaults.js';
+import { apiDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { HttpExchange, ResolvedQuote, UnresolvedQuote } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

@@ -29,7 +29,7 @@
  *   reported as an error. Other statuses and events (pong, unknown) are errors.
  * - No application heartbeat is sent: heartbeat() returns [].
  */
-import { wsDefaults } from '../../providers/defaults.js';
+import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

@@ -34,7 +34,7 @@
  *   equal = duplicate), else the frame is an error. `price` must be a string; a bad, zero or
  *   negative price is FailedToParsePrice (10).
  */
-import { apiDefaults, wsDefaults } from '../../providers/defaults.js';
+import { apiDefaults, wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { DialTarget, PreDialContext, ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

@@ -28,7 +28,7 @@
  *   miniTicker prefix makes that symbol unresolved (InvalidWebSocketTopic, 11), as in the
  *   anchor; `d.p` must be a string; a bad, zero or negative price is FailedToParsePrice (10).
  */
-import { wsDefaults } from '../../providers/defaults.js';
+import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';

@@ -24,7 +24,7 @@
  * - Keepalive: like the anchor we send no text `ping` (pingInterval 0, heartbeat() is []);
  *   busy tickers channels push well within OKX's 30 s idle limit.
  */
-import { wsDefaults } from '../../providers/defaults.js';
+import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, ResolvedQuote, UnresolvedQuote, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { chunk, decodeFrame, emptyResponse, frameObject, isObject, quote, toResponse, type JsonObject } from '../util.js';

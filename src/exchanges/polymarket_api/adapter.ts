@@ -30,7 +30,7 @@
  *   strings) is InvalidResponse (8), as the anchor. A numeric string price is accepted
  *   when it is a positive decimal.
  */
-import { apiDefaults } from '../../providers/defaults.js';
+import { apiDefaults } from '../../config/provider-defaults.js';
 import type { HttpExchange, ProviderTicker, ResolvedQuote, UnresolvedQuote } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';
 import { fillTemplate, isObject, quote, toResponse, unresolved } from '../util.js';

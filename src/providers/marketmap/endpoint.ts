@@ -21,7 +21,7 @@
  */
 import { isMarketMapProviderName, MARKET_MAP_PROVIDER, MARKET_MAP_PROVIDERS } from '../../config/defaults.js';
 import type { OracleConfig, ProviderConfig } from '../../config/types.js';
-import { endpoint } from '../defaults.js';
+import { endpoint } from '../../config/provider-defaults.js';
 import { grpcTarget } from './source.js';
 
 export const ENDPOINT_PATH = `providers.${MARKET_MAP_PROVIDER}.api.endpoints[0].url`;
