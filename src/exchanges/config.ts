@@ -9,7 +9,7 @@ import type { Exchange } from '../providers/types.js';
 import { exchanges } from './index.js';
 
 function entryFor(name: string, ex: Exchange): ProviderConfig {
-  if (ex.kind === 'http') {
+  if (ex.kind !== 'ws') {
     return { name, type: 'price_provider', api: ex.defaults, webSocket: disabledWs(name) };
   }
   const api = ex.defaults.api ? { ...ex.defaults.api, enabled: false } : disabledApi(name);

@@ -33,6 +33,9 @@ import { huobiWs } from './huobi_ws/adapter.js';
 import { krakenWs } from './kraken_ws/adapter.js';
 import { kucoinWs } from './kucoin_ws/adapter.js';
 import { mexcWs } from './mexc_ws/adapter.js';
+import { uniswapv3Base, uniswapv3Ethereum } from './uniswapv3/adapter.js';
+import { raydiumApi } from './raydium_api/adapter.js';
+import { osmosisApi } from './osmosis_api/adapter.js';
 
 export interface ExchangeEntry {
   /** The provider name in oracle.json. */
@@ -63,6 +66,11 @@ export const EXCHANGES: readonly ExchangeEntry[] = [
   { name: 'kraken_ws', adapter: krakenWs, sim: () => import('./kraken_ws/sim.js') },
   { name: 'kucoin_ws', adapter: kucoinWs, sim: () => import('./kucoin_ws/sim.js') },
   { name: 'mexc_ws', adapter: mexcWs, sim: () => import('./mexc_ws/sim.js') },
+  // DeFi: one folder holds both Uniswap v3 chains (same adapter and node, another chain).
+  { name: 'uniswapv3_api-ethereum', adapter: uniswapv3Ethereum, sim: async () => ({ sim: (await import('./uniswapv3/sim.js')).ethereumSim }) },
+  { name: 'uniswapv3_api-base', adapter: uniswapv3Base, sim: async () => ({ sim: (await import('./uniswapv3/sim.js')).baseSim }) },
+  { name: 'raydium_api', adapter: raydiumApi, sim: () => import('./raydium_api/sim.js') },
+  { name: 'osmosis_api', adapter: osmosisApi, sim: () => import('./osmosis_api/sim.js') },
 ];
 
 /** The side-car's view: provider name → adapter, in name order. */

@@ -23,7 +23,7 @@ export type WsHandlerStatus =
 type ProviderFamilies = Pick<
   Metrics,
   | 'statusResponsesPerId' | 'statusResponses' | 'lastUpdatedId' | 'apiInternalStatus' | 'apiHttpStatus' | 'apiLatency'
-  | 'wsConnectionStatus' | 'wsDataHandlerStatus' | 'wsResponseTime' | 'wsConnections' | 'wsConnectionsConfigured'
+  | 'apiRpcStatus' | 'wsConnectionStatus' | 'wsDataHandlerStatus' | 'wsResponseTime' | 'wsConnections' | 'wsConnectionsConfigured'
 >;
 
 /**
@@ -111,6 +111,14 @@ export class ProviderMetrics {
       ? { provider: this.provider, status_code: '5XX', status_code_exact: '500' }
       : { provider: this.provider, status_code: statusBucket(status), status_code_exact: String(status) };
     this.m.apiHttpStatus.inc(labels);
+  }
+
+  /** A DeFi provider's call to endpoint `index` (connect's ethmulticlient/raydium clients):
+   *  side_car_api_rpc_status_code `ok` or `request_error`, and its latency in ms. */
+  rpcCall(index: number, ok: boolean, ms: number): void {
+    const endpoint = `redacted_endpoint_index=${index}`;
+    this.m.apiRpcStatus.inc({ provider: this.provider, status_code: ok ? 'ok' : 'request_error', endpoint });
+    this.m.apiLatency.observe({ provider: this.provider, endpoint }, ms);
   }
 
   /** The outcome of one ticker of a request (`success` or an error code's message). */

@@ -1,7 +1,9 @@
 /**
  * Generic HTTP polling driver (connect providers/base/api/handlers). It owns every transport
  * concern: schedule, concurrency, timeouts, status classification, body limits and metrics;
- * the adapter only builds URLs and parses decoded bodies.
+ * the adapter only builds URLs and parses decoded bodies. A DeFi adapter instead prices each
+ * task itself through a DefiTransport (its nodes, several endpoints at once, block heights);
+ * the schedule, the delivery and the per-ticker metrics stay here.
  *
  * Schedule: the first tick is immediate, then one every `interval`. Each tick launches up to
  * min(maxQueries, tasks) requests round-robin over the tasks (atomic: one task with every
@@ -16,7 +18,8 @@ import { LogThrottle } from '../log.js';
 import type { ProviderMetrics } from '../metrics/provider.js';
 import type { ProviderSink } from './sink.js';
 import { undici } from './undici.js';
-import { ErrorCode, errorCodeMessage, type HttpExchange, type ProviderResponse, type ProviderTicker } from './types.js';
+import { ErrorCode, errorCodeMessage, type DefiExchange, type HttpExchange, type ProviderResponse, type ProviderTicker } from './types.js';
+import { DefiTransport } from './defi-transport.js';
 import { authHeaders, readBounded, transportError } from './http-body.js';
 
 /** Largest response body read; anything bigger is abandoned as an invalid response. */
@@ -25,7 +28,7 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export interface HttpPollerOptions {
   name: string;
   config: ApiConfig;
-  exchange: HttpExchange;
+  exchange: HttpExchange | DefiExchange;
   tickers: readonly ProviderTicker[];
   sink: ProviderSink;
   metrics: ProviderMetrics;
@@ -42,6 +45,7 @@ export class HttpPoller {
   private endpoint = 0;
   private inFlight = new Set<Promise<void>>();
   private stopped = false;
+  private readonly defi: DefiTransport | undefined;
 
   constructor(private readonly o: HttpPollerOptions) {
     const { config } = o;
@@ -52,6 +56,7 @@ export class HttpPoller {
       headersTimeout: config.timeout,
       bodyTimeout: config.timeout,
     });
+    if (o.exchange.kind === 'defi') this.defi = new DefiTransport(config, this.agent, o.metrics);
   }
 
   /** Replace the tickers polled from the next tick on; connections are kept. */
@@ -97,12 +102,18 @@ export class HttpPoller {
     }
   }
 
-  /** One request for `tickers`: every path ends in exactly one latency observation. */
+  /** One task for `tickers`: a GET observes one latency (a DeFi task observes one per
+   *  endpoint call, in the transport). */
   private async fetch(tickers: ProviderTicker[]): Promise<void> {
-    const started = performance.now();
-    const response = await this.query(tickers);
     const { metrics } = this.o;
-    metrics.apiLatency(Math.round(performance.now() - started));
+    let response: ProviderResponse;
+    if (this.defi) {
+      response = await this.fetchDefi(tickers, this.defi);
+    } else {
+      const started = performance.now();
+      response = await this.query(tickers);
+      metrics.apiLatency(Math.round(performance.now() - started));
+    }
     if (this.stopped) return;
     this.o.sink.deliver(response);
     for (const r of response.resolved) {
@@ -114,8 +125,19 @@ export class HttpPoller {
     }
   }
 
+  /** A DeFi task; an adapter that throws fails its tickers instead of the loop. */
+  private async fetchDefi(tickers: ProviderTicker[], ctx: DefiTransport): Promise<ProviderResponse> {
+    try {
+      return await (this.o.exchange as DefiExchange).fetch(tickers, ctx);
+    } catch (err) {
+      this.o.log.error({ err }, 'DeFi adapter threw; its tickers fail this interval');
+      return failAll(tickers, ErrorCode.Unknown, `adapter error: ${(err as Error).message}`);
+    }
+  }
+
   private async query(tickers: ProviderTicker[]): Promise<ProviderResponse> {
-    const { config, exchange, metrics } = this.o;
+    const { config, metrics } = this.o;
+    const exchange = this.o.exchange as HttpExchange;
     const index = this.endpoint % Math.max(1, config.endpoints.length);
     const endpoint = config.endpoints[index];
     const url = endpoint ? exchange.buildUrl(endpoint.url, tickers) : new Error('no endpoint configured');

@@ -42,6 +42,34 @@ export function providerTickers(map: MarketMap): Map<string, ProviderTicker[]> {
   return out;
 }
 
+/** Two enabled markets giving one provider the same off-chain ticker (case-insensitively)
+ *  with different metadata_JSON: only the first market's metadata (key order) is used. */
+export interface MetadataConflict {
+  readonly provider: string;
+  readonly ticker: string;
+  readonly used: string;
+  readonly ignored: string;
+}
+
+/** Every metadata conflict of `map`, in market-key order (connect picked one at random). */
+export function metadataConflicts(map: MarketMap): MetadataConflict[] {
+  const first = new Map<string, { market: string; metadata: string }>();
+  const out: MetadataConflict[] = [];
+  for (const key of Object.keys(map.markets).sort()) {
+    const market = map.markets[key];
+    if (!market?.ticker.enabled) continue;
+    for (const pc of market.provider_configs) {
+      const id = `${pc.name}\u0000${pc.off_chain_ticker.toLowerCase()}`;
+      const seen = first.get(id);
+      if (!seen) first.set(id, { market: key, metadata: pc.metadata_JSON });
+      else if (seen.metadata !== pc.metadata_JSON) {
+        out.push({ provider: pc.name, ticker: pc.off_chain_ticker, used: seen.market, ignored: key });
+      }
+    }
+  }
+  return out;
+}
+
 export class ProviderManager {
   private readonly drivers = new Map<string, Driver>();
 
@@ -60,7 +88,14 @@ export class ProviderManager {
   }
 
   start(map: MarketMap): void {
+    this.warnConflicts(map);
     for (const [name, tickers] of providerTickers(map)) this.startOne(name, tickers);
+  }
+
+  private warnConflicts(map: MarketMap): void {
+    for (const c of metadataConflicts(map)) {
+      this.log.warn(c, `${c.provider} ticker ${c.ticker} has different metadata_JSON in ${c.used} and ${c.ignored}; using ${c.used}'s`);
+    }
   }
 
   private startOne(name: string, tickers: ProviderTicker[]): void {
@@ -77,6 +112,7 @@ export class ProviderManager {
    * not touched. Returns the providers that changed.
    */
   async update(map: MarketMap): Promise<string[]> {
+    this.warnConflicts(map);
     const next = providerTickers(map);
     const changed: string[] = [];
     for (const [name, driver] of this.drivers) {
@@ -113,7 +149,7 @@ export class ProviderManager {
     if (!cfg) return void log.debug('market map uses a provider that oracle.json does not configure; skipped');
     if (!exchange) return void log.debug('no adapter for this provider in this version; skipped');
     if (cfg.type !== 'price_provider') return void log.debug({ type: cfg.type }, 'not a price provider; skipped');
-    if (exchange.kind === 'http') {
+    if (exchange.kind !== 'ws') {
       if (!cfg.api.enabled) return void log.debug('api transport disabled in oracle.json; skipped');
       const metrics = this.metricsFor(name, 'api');
       const sink = new ProviderSink(this.store, metrics);

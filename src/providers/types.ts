@@ -1,7 +1,8 @@
 /**
  * Contracts between the generic transport drivers (http-poller.ts, ws-stream.ts) and the
  * exchange adapters (src/exchanges/<name>/adapter.ts). An adapter is data plus pure
- * functions: it never opens sockets or reads clocks.
+ * functions: it never opens sockets or reads clocks. A DeFi adapter (`DefiExchange`) talks to
+ * its chain's nodes only through the DefiContext the driver injects.
  *
  * Throwing. The functions that see exchange data (`buildUrl`, `parse`, `handle`,
  * `heartbeat`) are total and never throw: every failure is a return value (an Error, a code
@@ -156,4 +157,45 @@ export interface WsExchange {
   preDial?(ctx: PreDialContext): Promise<DialTarget>;
 }
 
-export type Exchange = HttpExchange | WsExchange;
+/** A DeFi node request: a GET of `path` (appended to the endpoint URL) or a POST of `body`
+ *  (JSON-encoded) to the endpoint URL. */
+export type RpcRequest = { readonly method: 'GET'; readonly path: string } | { readonly method: 'POST'; readonly body: unknown };
+
+/** One endpoint's answer, as the driver read it (any HTTP status). */
+export interface RpcReply {
+  readonly status: number;
+  /** Response headers, names lower-cased. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The decoded JSON body, or undefined when the body is not JSON. */
+  readonly body: unknown;
+}
+
+/** What a DeFi adapter may do: the driver's side effects, injected (providers/defi-transport.ts). */
+export interface DefiContext {
+  /** How many endpoints the provider has (at least 1); requests name one by index. */
+  readonly endpoints: number;
+  /**
+   * Send one request to endpoint `index` with that endpoint's authentication header, a
+   * User-Agent and the provider's `timeout`. `accept` judges the reply: a value is a success
+   * (side_car_api_rpc_status_code `ok`), an Error a failure (`request_error`); latency is
+   * observed either way, labelled `redacted_endpoint_index=<index>`. Resolves to accept's value
+   * or an Error (transport failure, timeout, oversized body, accept's Error); never rejects.
+   * Error messages never contain the endpoint URL.
+   */
+  request<T>(index: number, req: RpcRequest, accept: (reply: RpcReply) => T | Error): Promise<T | Error>;
+  /** The provider's block-age check (providers/defi.ts BlockAge): undefined when `height` is
+   *  acceptable now, else an Error saying it is stale. Shared by every task of the provider. */
+  checkHeight(height: bigint): Error | undefined;
+}
+
+/** DeFi adapter (Uniswap v3, Raydium, Osmosis): queries its chain's nodes through the context. */
+export interface DefiExchange {
+  readonly kind: 'defi';
+  /** Built-in configuration (connect's DefaultAPIConfig of the provider). */
+  readonly defaults: ApiConfig;
+  /** Price one task's tickers (all of them when `atomic`, else a batch of `batchSize`). Total:
+   *  every failure is a per-ticker code; the driver still guards against a throw. */
+  fetch(tickers: readonly ProviderTicker[], ctx: DefiContext): Promise<ProviderResponse>;
+}
+
+export type Exchange = HttpExchange | WsExchange | DefiExchange;

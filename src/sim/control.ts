@@ -7,10 +7,14 @@
  *   POST /fault  {exchange, fault}     {exchange, fault}
  *   POST /freeze {frozen: bool}        {frozen}
  *   POST /price  {asset, usd}          {asset, usd}
+ *   GET  /endpoint?exchange=&index=    a DeFi node endpoint: its knobs, height and refused count
+ *   POST /endpoint {exchange, index, lag?, frozen?, delayMs?, apiKeyHeader?, apiKey?, rpcError?,
+ *                   noHeight?, corrupt?, priceOffsetBps?}  sets those knobs (sim/endpoints.ts); answers as GET
  * Bad input → 400 {"error": "...", "field": "<name>"}; unknown route → 404.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_ENDPOINTS, parseKnobs } from './endpoints.js';
 import { parseFault } from './faults.js';
 import type { Simulator } from './index.js';
 
@@ -66,6 +70,14 @@ function exchangeParam(sim: ControlTarget, value: unknown): string {
   return value;
 }
 
+function indexParam(value: unknown): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n >= MAX_ENDPOINTS) {
+    bad('index', `index must be an integer 0-${MAX_ENDPOINTS - 1}`);
+  }
+  return n;
+}
+
 function getRoute(sim: ControlTarget, path: string, query: URLSearchParams): Reply | undefined {
   switch (path) {
     case '/health':
@@ -89,6 +101,11 @@ function getRoute(sim: ControlTarget, path: string, query: URLSearchParams): Rep
       const exchange = exchangeParam(sim, query.get('exchange') ?? undefined);
       return { status: 200, body: { exchange, received: sim.received(exchange) } };
     }
+    case '/endpoint': {
+      const exchange = exchangeParam(sim, query.get('exchange') ?? undefined);
+      const index = indexParam(query.get('index') ?? '0');
+      return { status: 200, body: { exchange, index, ...sim.endpoint(exchange, index) } };
+    }
     default:
       return undefined;
   }
@@ -102,6 +119,14 @@ function postRoute(sim: ControlTarget, path: string, body: Record<string, unknow
       if (!parsed.ok) bad(parsed.field, parsed.error);
       sim.setFault(exchange, parsed.fault);
       return { status: 200, body: { exchange, fault: parsed.fault } };
+    }
+    case '/endpoint': {
+      const exchange = exchangeParam(sim, body['exchange']);
+      const index = indexParam(body['index'] ?? 0);
+      const parsed = parseKnobs(body);
+      if (!parsed.ok) bad(parsed.field, parsed.error);
+      sim.setEndpoint(exchange, index, parsed.knobs);
+      return { status: 200, body: { exchange, index, ...sim.endpoint(exchange, index) } };
     }
     case '/freeze': {
       const frozen = body['frozen'];

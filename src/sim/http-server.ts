@@ -4,18 +4,25 @@
  * wrong-types, refuse).
  * `bad-price` and `freeze` act through the ExchangeView. `httpListener` is also used by
  * ws-server.ts for WebSocket exchanges that answer plain HTTP on their port (KuCoin).
+ * Every request is read whole (at most MAX_REQUEST_BYTES) before it is answered; a
+ * `/node/<i>` path prefix selects a simulated endpoint whose knobs (sim/endpoints.ts) apply
+ * here: a required API key (401 otherwise) and a per-endpoint delay.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { splitEndpoint, type NodeEndpoints } from './endpoints.js';
 import { TRAILING_GARBAGE, corrupt, swapTypes } from './faults.js';
 import { refuseHandler } from './refuse.js';
 import type { ExchangeEnv, ExchangeView, HttpReply, HttpRequest, HttpSimExchange, RunningExchange } from './types.js';
 
 export type HttpHandler = (req: HttpRequest, view: ExchangeView) => HttpReply;
 
-function send(res: http.ServerResponse, status: number, text: string): void {
+/** Largest request body read; a bigger one gets 413. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+function send(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.writableEnded || res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -28,7 +35,21 @@ function requestUrl(req: http.IncomingMessage): URL {
   }
 }
 
-function answer(handle: HttpHandler, env: ExchangeEnv, req: http.IncomingMessage, res: http.ServerResponse): void {
+function headersOf(req: http.IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+/** What the exchange handler sees of a request, with its endpoint prefix taken off. */
+function simRequest(req: http.IncomingMessage, body: string): HttpRequest {
+  const url = requestUrl(req);
+  const [endpoint, rest] = splitEndpoint(url.pathname);
+  url.pathname = rest;
+  return { method: req.method ?? 'GET', url, body, headers: headersOf(req), endpoint };
+}
+
+function answer(handle: HttpHandler, env: ExchangeEnv, sreq: HttpRequest, res: http.ServerResponse): void {
   const fault = env.view.fault();
   if (fault.mode === 'status') {
     if (fault.status === 429) res.setHeader('retry-after', '1');
@@ -37,7 +58,7 @@ function answer(handle: HttpHandler, env: ExchangeEnv, req: http.IncomingMessage
   }
   let reply: HttpReply;
   try {
-    reply = handle({ method: req.method ?? 'GET', url: requestUrl(req) }, env.view);
+    reply = handle(sreq, env.view);
   } catch (err) {
     reply = { status: 500, body: { code: 500, msg: `simulator error: ${String(err)}` } };
   }
@@ -45,25 +66,42 @@ function answer(handle: HttpHandler, env: ExchangeEnv, req: http.IncomingMessage
   if (fault.mode === 'wrong-types') text = swapTypes(text);
   if (fault.mode === 'malformed') text = corrupt(text);
   if (fault.mode === 'trailing-garbage') text += TRAILING_GARBAGE;
-  send(res, reply.status, text);
+  send(res, reply.status, text, reply.headers);
 }
 
 /** A request listener that records, applies the HTTP faults and answers with `handle`.
  *  Timers of `slow` replies are kept in `pending` so that close() can clear them. */
-export function httpListener(handle: HttpHandler, env: ExchangeEnv, pending: Set<NodeJS.Timeout>): http.RequestListener {
+export function httpListener(
+  handle: HttpHandler,
+  env: ExchangeEnv,
+  pending: Set<NodeJS.Timeout>,
+  nodes?: NodeEndpoints,
+): http.RequestListener {
   return (req, res) => {
-    env.record(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
-    req.resume();
-    const fault = env.view.fault();
-    if (fault.mode !== 'slow') {
-      answer(handle, env, req, res);
-      return;
-    }
-    const timer = setTimeout(() => {
-      pending.delete(timer);
-      answer(handle, env, req, res);
-    }, fault.delayMs);
-    pending.add(timer);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      env.record(`${req.method ?? 'GET'} ${req.url ?? '/'}${body ? ` ${body.slice(0, 2000)}` : ''}`);
+      if (size > MAX_REQUEST_BYTES) return send(res, 413, JSON.stringify({ code: 413, msg: 'request too large' }));
+      const sreq = simRequest(req, body);
+      if (nodes && !nodes.admit(sreq.endpoint, sreq.headers)) {
+        return send(res, 401, JSON.stringify({ code: 401, msg: 'missing or invalid API key' }));
+      }
+      const fault = env.view.fault();
+      const delayMs = (fault.mode === 'slow' ? fault.delayMs : 0) + (nodes?.get(sreq.endpoint).delayMs ?? 0);
+      if (delayMs === 0) return answer(handle, env, sreq, res);
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        answer(handle, env, sreq, res);
+      }, delayMs);
+      pending.add(timer);
+    });
   };
 }
 
@@ -72,9 +110,10 @@ export async function startHttpExchange(
   env: ExchangeEnv,
   host: string,
   port: number,
+  nodes?: NodeEndpoints,
 ): Promise<RunningExchange> {
   const pending = new Set<NodeJS.Timeout>();
-  const server = http.createServer(httpListener((req, view) => def.handle(req, view), env, pending));
+  const server = http.createServer(httpListener((req, view) => def.handle(req, view), env, pending, nodes));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

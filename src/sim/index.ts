@@ -5,6 +5,7 @@
  * fault semantics and symbols.ts for the price rounding contract.
  */
 import { startControl } from './control.js';
+import { NodeEndpoints, type EndpointKnobs } from './endpoints.js';
 import { BAD_PRICE, NO_FAULT } from './faults.js';
 import type { Fault } from './faults.js';
 import { ReceivedLog } from './faults.js';
@@ -45,6 +46,10 @@ export interface Simulator {
   fault(exchange: string): Fault;
   setFault(exchange: string, fault: Fault): void;
   received(exchange: string): Array<{ at: number; text: string }>;
+  /** A DeFi node's endpoint `index`: its knobs, the height it reports, and the requests the
+   *  node refused for a missing or wrong API key (all endpoints). */
+  endpoint(exchange: string, index: number): EndpointKnobs & { height: string; refused: number };
+  setEndpoint(exchange: string, index: number, knobs: Partial<EndpointKnobs>): void;
   connections(exchange: string): number;
   close(): Promise<void>;
 }
@@ -66,6 +71,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const faults = new Map<string, Fault>();
   const logs = new Map<string, ReceivedLog>();
   const running = new Map<string, RunningExchange>();
+  const nodes = new Map(SIM_EXCHANGES.map((d) => [d.name, new NodeEndpoints()]));
+  const nodeOf = (name: string): NodeEndpoints => nodes.get(name) as NodeEndpoints;
   let connCounter = 0;
 
   const viewOf = (def: SimExchange): ExchangeView => ({
@@ -83,6 +90,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     render: (value) => def.render(value),
     fault: () => faults.get(def.name) ?? NO_FAULT,
     now: () => Date.now(),
+    height: (index) => nodeOf(def.name).height(index),
+    endpoint: (index) => nodeOf(def.name).get(index),
   });
   const views = new Map(SIM_EXCHANGES.map((def) => [def.name, viewOf(def)]));
 
@@ -102,7 +111,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         nextConnId: () => `sim${(++connCounter).toString(16).padStart(6, '0')}`,
       };
       const port = basePort > 0 ? basePort + i : 0;
-      const started = def.kind === 'http' ? await startHttpExchange(def, env, host, port) : await startWsExchange(def, env, host, port);
+      const started = def.kind === 'http' ? await startHttpExchange(def, env, host, port, nodeOf(def.name)) : await startWsExchange(def, env, host, port);
       running.set(def.name, started);
     }
   } catch (err) {
@@ -172,6 +181,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return logs.get(exchange)?.list() ?? [];
     },
     connections: (exchange) => known(exchange).connections(),
+    endpoint: (exchange, index) => {
+      known(exchange);
+      const node = nodeOf(exchange);
+      return { ...node.get(index), height: String(node.height(index)), refused: node.refused() };
+    },
+    setEndpoint: (exchange, index, knobs) => {
+      known(exchange);
+      nodeOf(exchange).set(index, knobs);
+    },
   };
 
   const controlServer = await startControl(core, host, controlPort).catch(async (err: unknown) => {

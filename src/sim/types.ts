@@ -3,6 +3,7 @@
  * the simulated exchanges (src/exchanges/<name>/sim.ts). A simulated exchange is data plus
  * functions of an `ExchangeView`; it never opens sockets or timers itself.
  */
+import type { EndpointKnobs } from './endpoints.js';
 import type { Fault } from './faults.js';
 import type { Pair } from './symbols.js';
 
@@ -21,6 +22,10 @@ export interface ExchangeView {
   render(value: number): string;
   fault(): Fault;
   now(): number;
+  /** DeFi nodes: the chain height endpoint `index` reports now (sim/endpoints.ts). */
+  height(index: number): bigint;
+  /** DeFi nodes: endpoint `index`'s knobs (lag, frozen, corrupt, ...). */
+  endpoint(index: number): EndpointKnobs;
 }
 
 interface SimExchangeBase {
@@ -38,12 +43,21 @@ interface SimExchangeBase {
 
 export interface HttpRequest {
   method: string;
+  /** The request URL, without a `/node/<i>` endpoint prefix. */
   url: URL;
+  /** The request body as text ('' for none). */
+  body: string;
+  /** Request headers, names lower-cased. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The simulated endpoint called: `/node/<i>` in the path, else 0 (sim/endpoints.ts). */
+  endpoint: number;
 }
 
 export interface HttpReply {
   status: number;
   body: unknown;
+  /** Extra response headers (Osmosis's block-height header). */
+  headers?: Record<string, string>;
 }
 
 export interface HttpSimExchange extends SimExchangeBase {

@@ -55,7 +55,7 @@ export function providerProblem(name: string, oracle: OracleConfig, exchanges: R
   const cfg = oracle.providers[name];
   if (!cfg) return 'not_configured';
   if (cfg.type !== 'price_provider') return 'not_price_provider';
-  const enabled = exchange.kind === 'http' ? cfg.api.enabled : cfg.webSocket.enabled;
+  const enabled = exchange.kind !== 'ws' ? cfg.api.enabled : cfg.webSocket.enabled;
   return enabled ? undefined : 'disabled';
 }
 

@@ -26,9 +26,9 @@ const faulted = marketMap(
   market('ETH/USD', 6, 1, [feed('kraken_api', 'XETHZUSD')]),
 );
 const withRaydium = marketMap(
-  market('BTC/USD', 5, 1, [feed('coinbase_api', 'BTC-USD'), feed('raydium_api', 'BTC')]),
-  market('RAY/USD', 8, 1, [feed('raydium_api', 'RAY')]),
-  market('SOL/USD', 8, 1, [feed('raydium_api', 'SOL')]),
+  market('BTC/USD', 5, 1, [feed('coinbase_api', 'BTC-USD'), feed('volatile-exchange-provider', 'BTC')]),
+  market('RAY/USD', 8, 1, [feed('volatile-exchange-provider', 'RAY')]),
+  market('SOL/USD', 8, 1, [feed('volatile-exchange-provider', 'SOL')]),
 );
 
 function validate(map: object, extra: string[] = []): Promise<Run> {
@@ -45,7 +45,7 @@ function validate(map: object, extra: string[] = []): Promise<Run> {
 const report = (r: Run) => r.stdout.split('\n').filter((l) => !l.startsWith('{')).join('\n');
 const logLines = (out: string) => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
-let runs: { healthy: Run; faulted: Run; raydium: Run; empty: Run };
+let runs: { healthy: Run; faulted: Run; unimplemented: Run; empty: Run };
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 12 });
@@ -58,7 +58,7 @@ beforeAll(async () => {
     validate(withRaydium),
     validate({ markets: {} }),
   ]);
-  runs = { healthy: h as Run, faulted: f as Run, raydium: r as Run, empty: e as Run };
+  runs = { healthy: h as Run, faulted: f as Run, unimplemented: r as Run, empty: e as Run };
 }, 60_000);
 
 afterAll(async () => {
@@ -93,11 +93,11 @@ describe('--mode validate', () => {
   });
 
   it('fails naming the markets that reference only an unimplemented provider', () => {
-    const r = runs.raydium;
+    const r = runs.unimplemented;
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const text = report(r);
     expect(text).toMatch(/^RAY\/USD\s+0\/\d+.*FAIL: can never reach min_provider_count \(0 of 1 providers can run\)$/m);
-    expect(text).toMatch(/^raydium_api\s+3\s+cannot run: not implemented in this version/m);
+    expect(text).toMatch(/^volatile-exchange-provider\s+3\s+cannot run: not implemented in this version/m);
     expect(text).toMatch(/^FAILED: RAY\/USD, SOL\/USD$/m);
   });
 
@@ -132,16 +132,16 @@ describe('start-up support summary', () => {
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatchObject({
       level: 'warn',
-      providers_not_implemented: ['raydium_api'],
+      providers_not_implemented: ['volatile-exchange-provider'],
       unsupported_markets: ['RAY/USD', 'SOL/USD'],
       msg: 'market map: 1 referenced provider(s) cannot run here; 2 enabled market(s) can never reach min_provider_count',
     });
-    // Nothing else warns about raydium_api, per provider config or per provider.
-    expect(logLines(daemon.stdout()).filter((l) => l.level === 'warn' && JSON.stringify(l).includes('raydium'))).toHaveLength(1);
+    // Nothing else warns about volatile-exchange-provider, per provider config or per provider.
+    expect(logLines(daemon.stdout()).filter((l) => l.level === 'warn' && JSON.stringify(l).includes('volatile-exchange-provider'))).toHaveLength(1);
     const unsupported = (await scrape()).get('side_car_market_unsupported')?.samples.map((s) => s.labels.id);
     expect(unsupported).toEqual(['ray/usd', 'sol/usd']);
     expect((await scrape()).get('side_car_provider_unavailable')?.samples).toEqual([
-      { name: 'side_car_provider_unavailable', labels: { provider: 'raydium_api', reason: 'not_implemented' }, value: 1 },
+      { name: 'side_car_provider_unavailable', labels: { provider: 'volatile-exchange-provider', reason: 'not_implemented' }, value: 1 },
     ]);
     await waitFor(async () => (await fetch(`${daemon.metricsUrl}/readyz`)).status === 200, 10_000);
     const body = (await (await fetch(`${daemon.metricsUrl}/readyz`)).json()) as { markets_unsupported: string[] };
@@ -150,8 +150,8 @@ describe('start-up support summary', () => {
 
   it('logs the summary again after a market-map change and removes series of markets that left the set', async () => {
     writeFileSync(daemon.marketPath, JSON.stringify(marketMap(
-      market('BTC/USD', 5, 1, [feed('coinbase_api', 'BTC-USD'), feed('raydium_api', 'BTC')]),
-      market('SOL/USD', 8, 1, [feed('raydium_api', 'SOL')]),
+      market('BTC/USD', 5, 1, [feed('coinbase_api', 'BTC-USD'), feed('volatile-exchange-provider', 'BTC')]),
+      market('SOL/USD', 8, 1, [feed('volatile-exchange-provider', 'SOL')]),
     )));
     await waitFor(() => logLines(daemon.stdout()).filter((l) => l.module === 'support').length === 2, 5_000, 50);
     expect(logLines(daemon.stdout()).filter((l) => l.module === 'support')[1]).toMatchObject({ unsupported_markets: ['SOL/USD'] });

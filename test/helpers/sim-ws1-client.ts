@@ -8,6 +8,7 @@ import { NO_FAULT, type Fault } from '../../src/sim/faults.js';
 import { PriceBook } from '../../src/sim/price-book.js';
 import type { RunningExchange, WsSimExchange } from '../../src/sim/types.js';
 import { startWsExchange } from '../../src/sim/ws-server.js';
+import { NodeEndpoints } from '../../src/sim/endpoints.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 export const has = (part: string) => (frame: string): boolean => frame.includes(part);
@@ -77,6 +78,7 @@ export async function startAlone(def: WsSimExchange, pushIntervalMs = 50): Promi
   const book = new PriceBook({ seed: 3 });
   let fault: Fault = NO_FAULT;
   let n = 0;
+  const nodes = new NodeEndpoints();
   const view = {
     name: def.name,
     resolve: (symbol: string) => def.resolve(symbol, (asset) => book.has(asset)),
@@ -89,6 +91,8 @@ export async function startAlone(def: WsSimExchange, pushIntervalMs = 50): Promi
     render: (value: number) => def.render(value),
     fault: () => fault,
     now: () => Date.now(),
+    height: (index: number) => nodes.height(index),
+    endpoint: (index: number) => nodes.get(index),
   };
   const env = { view, record: () => undefined, pushIntervalMs, nextConnId: () => `alone${++n}` };
   const running = await startWsExchange(def, env, '127.0.0.1', 0);

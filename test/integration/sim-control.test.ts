@@ -94,11 +94,37 @@ describe('control API', () => {
     ['/price', { asset: 'BTC', usd: -1 }, 'usd'],
     ['/price', '{not json', 'body'],
     ['/price', '[1]', 'body'],
+    ['/endpoint?exchange=kraken_api&index=99', undefined, 'index'],
+    ['/endpoint', { exchange: 'kraken_api', index: 0, lag: -2 }, 'lag'],
+    ['/endpoint', { exchange: 'kraken_api', index: 0, frozen: 'yes' }, 'frozen'],
+    ['/endpoint', { exchange: 'kraken_api', index: 0, apiKeyHeader: 'bad header' }, 'apiKeyHeader'],
   ])('rejects bad input %s %j naming %s', async (path, body, field) => {
     const { status, json } = await call(path, body);
     expect(status).toBe(400);
     expect(json['field']).toBe(field);
     expect(typeof json['error']).toBe('string');
+  });
+
+  it('POST /endpoint sets a node endpoint\'s knobs: its key, lag and frozen height apply to requests under /node/<i>', async () => {
+    const set = await call('/endpoint', { exchange: 'kraken_api', index: 1, apiKeyHeader: 'X-Api-Key', apiKey: 'k1', lag: 25 });
+    expect(set.status).toBe(200);
+    expect(set.json).toMatchObject({ exchange: 'kraken_api', index: 1, apiKeyHeader: 'X-Api-Key', apiKey: 'k1', lag: 25, frozen: false });
+    const base = new URL(sim.endpoints['kraken_api']!.replace('%s', 'XBTUSD'));
+    const viaNode1 = `${base.origin}/node/1${base.pathname}${base.search}`;
+    expect((await fetch(viaNode1)).status).toBe(401);
+    expect((await fetch(viaNode1, { headers: { 'x-api-key': 'k1' } })).status).toBe(200);
+    expect((await fetch(base)).status).toBe(200);
+    const e0 = (await call('/endpoint?exchange=kraken_api&index=0', undefined, 'GET')).json;
+    const e1 = (await call('/endpoint?exchange=kraken_api&index=1', undefined, 'GET')).json;
+    expect(e1['refused']).toBe(1);
+    expect(BigInt(e0['height'] as string) - BigInt(e1['height'] as string)).toBeGreaterThanOrEqual(24n);
+    await call('/endpoint', { exchange: 'kraken_api', index: 1, frozen: true });
+    const frozenAt = sim.endpoint('kraken_api', 1).height;
+    await new Promise((r) => setTimeout(r, 900));
+    expect(sim.endpoint('kraken_api', 1).height).toBe(frozenAt);
+    expect(BigInt(sim.endpoint('kraken_api', 0).height)).toBeGreaterThan(BigInt(e0['height'] as string));
+    await call('/endpoint', { exchange: 'kraken_api', index: 1, frozen: false, apiKeyHeader: '', lag: 0 });
+    expect((await fetch(viaNode1)).status).toBe(200);
   });
 
   it('404s unknown routes and 405s other methods', async () => {

@@ -131,8 +131,15 @@ describe('CONNECT_CONFIG_* overrides', () => {
 
   it('warns about, and ignores, variables for connect providers this side-car lacks', () => {
     const warnings: string[] = [];
-    load({ env: { [`${P}PROVIDERS_RAYDIUM_API_API_ENDPOINTS_0_URL`]: 'https://solana.example' }, warn: (m) => warnings.push(m) });
-    expect(warnings).toEqual([`${P}PROVIDERS_RAYDIUM_API_API_ENDPOINTS_0_URL: connect provider not implemented by this side-car; ignored`]);
+    const c = load({
+      env: {
+        [`${P}PROVIDERS_VOLATILE-EXCHANGE-PROVIDER_API_ENDPOINTS_0_URL`]: 'https://volatile.example',
+        [`${P}PROVIDERS_RAYDIUM_API_API_ENDPOINTS_0_URL`]: 'https://solana.example',
+      },
+      warn: (m) => warnings.push(m),
+    });
+    expect(warnings).toEqual([`${P}PROVIDERS_VOLATILE-EXCHANGE-PROVIDER_API_ENDPOINTS_0_URL: connect provider not implemented by this side-car; ignored`]);
+    expect(c.providers.raydium_api?.api.endpoints[0]?.url).toBe('https://solana.example');
   });
 
   it('applies variables for the marketmap_api provider', () => {

@@ -67,7 +67,7 @@ describe('built-in defaults', () => {
   it("has one price_provider entry per registry exchange, plus connect's five market-map providers", () => {
     expect(Object.keys(c.providers).sort()).toEqual([...Object.keys(exchanges), ...MARKET_MAP_PROVIDERS].sort());
     expect(MARKET_MAP_PROVIDERS).toEqual(['marketmap_api', 'dydx_api', 'dydx_migration_api', 'dydx_research_json_api', 'dydx_research_coinmarketcap_api']);
-    expect(Object.keys(c.providers)).toHaveLength(25);
+    expect(Object.keys(c.providers)).toHaveLength(29);
     for (const [name, p] of Object.entries(c.providers)) {
       expect(p.name).toBe(name);
       expect(p.type).toBe((MARKET_MAP_PROVIDERS as readonly string[]).includes(name) ? 'market_map_provider' : 'price_provider');
@@ -146,16 +146,18 @@ describe('oracle.json merge', () => {
     expect(c.providers.BINANCE_API).toBeUndefined();
   });
 
-  it('loads the spec example: applies marketmap_api, ignores overrides of connect providers it lacks with a warning', () => {
+  it('loads the spec example: applies marketmap_api and raydium_api, ignores overrides of connect providers it lacks with a warning', () => {
     const warnings: string[] = [];
     const c = loadOracleConfig({ priceProviders: exchangeProviderConfigs(), path: 'test/fixtures/config/oracle-example.json', env: {}, flags: {}, warn: (m) => warnings.push(m) });
     expect(c.providers.coinbase_api?.api.interval).toBe(200);
     expect(c.maxPriceAge).toBe(120_000);
     expect(c.providers.marketmap_api?.api.endpoints.map((e) => e.url)).toEqual(['mynode:9090']);
     expect(c.providers.marketmap_api?.api.interval).toBe(10_000);
-    expect(c.providers.raydium_api).toBeUndefined();
+    expect(c.providers.raydium_api?.api.endpoints).toEqual([{ url: 'https://solana.example', authentication: { apiKeyHeader: 'x-api-key', apiKey: 'KEY' } }]);
+    expect(c.providers.raydium_api?.api.batchSize).toBe(25);
+    expect(c.providers['volatile-exchange-provider']).toBeUndefined();
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('providers.raydium_api: connect provider not implemented');
+    expect(warnings[0]).toContain('providers.volatile-exchange-provider: connect provider not implemented');
     expect(warnings.join('\n')).not.toContain('KEY"');
   });
 

@@ -9,7 +9,8 @@ import { SIM_EXCHANGES } from '../../src/sim/registry.js';
 describe('exchange registry', () => {
   it('pairs each adapter with the emulation of the same provider and transport', () => {
     expect(new Set(EXCHANGES.map((e) => e.name)).size).toBe(EXCHANGES.length);
-    expect(SIM_EXCHANGES.map((s) => [s.name, s.kind])).toEqual(EXCHANGES.map((e) => [e.name, e.adapter.kind]));
+    // A DeFi node is an HTTP server in the simulator.
+    expect(SIM_EXCHANGES.map((s) => [s.name, s.kind])).toEqual(EXCHANGES.map((e) => [e.name, e.adapter.kind === 'defi' ? 'http' : e.adapter.kind]));
   });
 
   it('gives the side-car every adapter, in name order', () => {

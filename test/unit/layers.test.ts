@@ -20,7 +20,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   metrics: ['config', 'oracle'],
   providers: ['config', 'grpc', 'oracle', 'metrics'],
   // Each exchange's home holds its simulator half (sim.ts) beside its adapter.
-  exchanges: ['config', 'providers', 'sim'],
+  exchanges: ['config', 'oracle', 'providers', 'sim'],
   server: ['config', 'grpc', 'oracle', 'metrics'],
   sim: ['config', 'grpc', 'exchanges'],
   validate: ['config', 'oracle', 'metrics', 'providers'],

@@ -24,7 +24,7 @@ describe('providerProblem', () => {
       if (c.providers.coinbase_api) c.providers.coinbase_api.api.enabled = false;
       if (c.providers.binance_api) c.providers.binance_api.type = 'market_map_provider';
     });
-    expect(providerProblem('raydium_api', o, exchanges)).toBe('not_implemented');
+    expect(providerProblem('volatile-exchange-provider', o, exchanges)).toBe('not_implemented');
     expect(providerProblem('kraken_api', o, exchanges)).toBe('not_configured');
     expect(providerProblem('binance_api', o, exchanges)).toBe('not_price_provider');
     expect(providerProblem('okx_ws', o, exchanges)).toBe('disabled');
@@ -36,17 +36,17 @@ describe('providerProblem', () => {
 
 describe('supportSummary', () => {
   it('lists each unusable provider once, with the number of enabled markets using it', () => {
-    const markets = Array.from({ length: 50 }, (_, i) => market(`T${i}/USD`, 8, 1, [feed('raydium_api', `T${i}`), feed('coinbase_ws', `T${i}-USD`)]));
+    const markets = Array.from({ length: 50 }, (_, i) => market(`T${i}/USD`, 8, 1, [feed('volatile-exchange-provider', `T${i}`), feed('coinbase_ws', `T${i}-USD`)]));
     const s = supportSummary(base, marketMap(...markets), exchanges);
-    expect(s.providers).toEqual([{ name: 'raydium_api', reason: 'not_implemented', markets: 50 }]);
+    expect(s.providers).toEqual([{ name: 'volatile-exchange-provider', reason: 'not_implemented', markets: 50 }]);
     expect(s.markets).toEqual([]);
   });
 
   it('names the enabled markets that cannot reach min_provider_count, and only those', () => {
     const map = marketMap(
-      market('BTC/USD', 5, 2, [feed('coinbase_ws', 'BTC-USD'), feed('raydium_api', 'BTC'), feed('osmosis_api', 'BTC')]),
-      market('ETH/USD', 5, 2, [feed('coinbase_ws', 'ETH-USD'), feed('kraken_api', 'XETHZUSD'), feed('raydium_api', 'ETH')]),
-      market('SOL/USD', 5, 1, [feed('uniswapv3_api-ethereum', 'SOL')]),
+      market('BTC/USD', 5, 2, [feed('coinbase_ws', 'BTC-USD'), feed('volatile-exchange-provider', 'BTC'), feed('hyperliquid_api', 'BTC')]),
+      market('ETH/USD', 5, 2, [feed('coinbase_ws', 'ETH-USD'), feed('kraken_api', 'XETHZUSD'), feed('volatile-exchange-provider', 'ETH')]),
+      market('SOL/USD', 5, 1, [feed('zz_dex_api', 'SOL')]),
       market('OFF/USD', 5, 1, [feed('nowhere_api', 'OFF')], false),
     );
     const s = supportSummary(base, map, exchanges);
@@ -55,12 +55,12 @@ describe('supportSummary', () => {
       { id: 'SOL/USD', usable: 0, min: 1 },
     ]);
     // The disabled market's provider is not referenced: the provider manager never runs it.
-    expect(s.providers.map((p) => p.name)).toEqual(['osmosis_api', 'raydium_api', 'uniswapv3_api-ethereum']);
+    expect(s.providers.map((p) => p.name)).toEqual(['hyperliquid_api', 'volatile-exchange-provider', 'zz_dex_api']);
   });
 
   it('follows normalize_by_pair: a feed normalised by an unsupported market never prices', () => {
     const map = marketMap(
-      market('USDT/USD', 6, 1, [feed('raydium_api', 'USDT')]),
+      market('USDT/USD', 6, 1, [feed('volatile-exchange-provider', 'USDT')]),
       market('BTC/USD', 5, 1, [feed('binance_ws', 'BTCUSDT', { normalize: 'USDT/USD' })]),
       market('ETH/USD', 5, 1, [feed('binance_ws', 'ETHUSDT', { normalize: 'BTC/USD' }), feed('coinbase_ws', 'ETH-USD')]),
     );
@@ -72,7 +72,7 @@ describe('supportSummary', () => {
   });
 
   it('counts a market with min_provider_count 0 as needing one price, as the aggregator does', () => {
-    const s = supportSummary(base, marketMap(market('X/USD', 5, 0, [feed('raydium_api', 'X')])), exchanges);
+    const s = supportSummary(base, marketMap(market('X/USD', 5, 0, [feed('volatile-exchange-provider', 'X')])), exchanges);
     expect(s.markets).toEqual([{ id: 'X/USD', usable: 0, min: 0 }]);
   });
 
@@ -85,8 +85,8 @@ describe('supportSummary', () => {
 
 describe('summary log and metrics', () => {
   const map = marketMap(
-    market('BTC/USD', 5, 1, [feed('coinbase_ws', 'BTC-USD'), feed('raydium_api', 'BTC')]),
-    market('RAY/USD', 5, 1, [feed('raydium_api', 'RAY')]),
+    market('BTC/USD', 5, 1, [feed('coinbase_ws', 'BTC-USD'), feed('volatile-exchange-provider', 'BTC')]),
+    market('RAY/USD', 5, 1, [feed('volatile-exchange-provider', 'RAY')]),
   );
 
   it('gives one line of lists', () => {
@@ -95,7 +95,7 @@ describe('summary log and metrics', () => {
     });
     const s = supportSummary(o, marketMap(...Object.entries(map.markets), market('ETH/USD', 5, 1, [feed('okx_ws', 'ETH-USDT')])), exchanges);
     expect(summaryFields(s)).toEqual({
-      providers_not_implemented: ['raydium_api'],
+      providers_not_implemented: ['volatile-exchange-provider'],
       providers_not_configured: [],
       providers_not_price_provider: [],
       providers_disabled: ['okx_ws'],
@@ -108,7 +108,7 @@ describe('summary log and metrics', () => {
     const metrics = createMetrics(new Registry(), false);
     exportSupport(metrics, supportSummary(base, map, exchanges));
     expect((await metrics.marketUnsupported.get()).values).toEqual([{ labels: { id: 'ray/usd' }, value: 1 }]);
-    expect((await metrics.providerUnavailable.get()).values).toEqual([{ labels: { provider: 'raydium_api', reason: 'not_implemented' }, value: 1 }]);
+    expect((await metrics.providerUnavailable.get()).values).toEqual([{ labels: { provider: 'volatile-exchange-provider', reason: 'not_implemented' }, value: 1 }]);
     exportSupport(metrics, supportSummary(base, marketMap(market('BTC/USD', 5, 1, [feed('coinbase_ws', 'BTC-USD')])), exchanges));
     expect((await metrics.marketUnsupported.get()).values).toEqual([]);
     expect((await metrics.providerUnavailable.get()).values).toEqual([]);

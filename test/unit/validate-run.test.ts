@@ -61,7 +61,7 @@ describe('formatReport', () => {
   it('lists every market and provider, and names the failures with their providers and codes', () => {
     const map = marketMap(
       market('BTC/USD', 5, 1, [feed('coinbase_api', 'BTC-USD')]),
-      market('ETH/USD', 5, 1, [feed('kraken_api', 'XETHZUSD'), feed('raydium_api', 'ETH')]),
+      market('ETH/USD', 5, 1, [feed('kraken_api', 'XETHZUSD'), feed('volatile-exchange-provider', 'ETH')]),
     );
     const before = { responses: new Map([['kraken_api', new Map([['500', 2]])]]), feeds: new Map<string, [number, number]>() };
     const after = {
@@ -78,13 +78,13 @@ describe('formatReport', () => {
     expect(text).toMatch(/^ETH\/USD\s+0\/40\s+0\.00%\s+40\s+.*FAIL$/m);
     expect(text).toMatch(/^coinbase_api\s+1\s+live\s+40$/m);
     expect(text).toMatch(/^kraken_api\s+1\s+failing\s+0\s+7 \(got no response\) ×3, 500 ×12$/m);
-    expect(text).toMatch(/^raydium_api\s+1\s+cannot run: not implemented in this version\s+-$/m);
+    expect(text).toMatch(/^volatile-exchange-provider\s+1\s+cannot run: not implemented in this version\s+-$/m);
     expect(text).toContain('  ETH/USD  kraken_api XETHZUSD: 0 of 40 ticks; provider failing [7 (got no response) ×3, 500 ×12]');
     expect(text.trimEnd().split('\n').at(-1)).toBe('FAILED: ETH/USD');
   });
 
   it('marks a market that can never reach min_provider_count', () => {
-    const map = marketMap(market('RAY/USD', 5, 1, [feed('raydium_api', 'RAY')]));
+    const map = marketMap(market('RAY/USD', 5, 1, [feed('volatile-exchange-provider', 'RAY')]));
     const r = input([liveness('RAY/USD', 10, 0)], { map, support: supportSummary(oracle, map, exchanges) });
     expect(formatReport(r, judge(r))).toContain('FAIL: can never reach min_provider_count (0 of 1 providers can run)');
   });
