@@ -180,7 +180,7 @@ describe('dashboards against the live Prometheus', () => {
 
   it("every PromQL expression of connect's dashboard returns data", async () => {
     const json = JSON.parse(readFileSync(join(ROOT, '../shared/compat/connect/side-car-dashboard.json'), 'utf8')) as unknown;
-    const exprs = dashboardExpressions(json).filter((e) => !/go_goroutines|raydium|rpc_status_code/.test(e.expr));
+    const exprs = dashboardExpressions(json).filter((e) => !/go_goroutines/.test(e.expr));
     expect(exprs.length).toBeGreaterThanOrEqual(29);
     const empty: string[] = [];
     for (const e of exprs) if (!(await hasData(substituteVariables(e.expr, vars)))) empty.push(`${e.panel}: ${e.expr}`);

@@ -11,10 +11,12 @@
  *   pool-key listings and decoders of the on-chain AmmInfo.
  * - SOL/USDT: the real pool 7XawhbbxtsRcQA8KTkHT9f9nc6d69UwqCDh6U5EEbEmX with the vaults and
  *   open orders of Raydium's legacy UI pool list (Serum v3 era; the open orders may have moved).
- * - ETH/SOL (SOL as the quote): no such pool address was found in connect or in the sources
- *   above, so its keys are generated deterministically (SHA-256 of a label, as 32-byte base58
- *   keys); they are valid public keys but not mainnet accounts.
- * Decimals are the real mints': SOL 9, USDC 6, USDT 6, Wormhole WETH 8.
+ * - ETH/SOL, DYDX/SOL and TIA/SOL (SOL as the quote, as in dYdX's Raydium markets, which the
+ *   market map normalises by SOL/USD): simulator-only pools. Their keys are generated
+ *   deterministically (SHA-256 of a label, as 32-byte base58 keys); they are valid public keys
+ *   but not mainnet accounts, so they belong in demo and test maps only.
+ * Decimals are the real mints': SOL 9, USDC 6, USDT 6, Wormhole WETH 8; the simulator-only DYDX
+ * and TIA tokens have 8 and 6.
  */
 import { createHash } from 'node:crypto';
 import { encodeBase58 } from './base58.js';
@@ -81,7 +83,22 @@ export const RAYDIUM_POOLS: readonly RaydiumPool[] = [
     openOrders: generatedKey('ETH/SOL open orders'),
     baseMint: WETH_MINT, quoteMint: SOL_MINT,
   },
+  simulatedSolPool('DYDX', 8),
+  simulatedSolPool('TIA', 6),
 ];
+
+/** A simulator-only pool of `asset` quoted in SOL, every key generated. */
+function simulatedSolPool(asset: string, decimals: number): RaydiumPool {
+  const label = `${asset}/SOL`;
+  return {
+    offChainTicker: label, base: asset, quote: 'SOL', baseDecimals: decimals, quoteDecimals: 9,
+    ammInfo: generatedKey(`${label} amm`),
+    baseVault: generatedKey(`${label} base vault`),
+    quoteVault: generatedKey(`${label} quote vault`),
+    openOrders: generatedKey(`${label} open orders`),
+    baseMint: generatedKey(`${label} base mint`), quoteMint: SOL_MINT,
+  };
+}
 
 /** connect's `metadata_JSON` of a pool. */
 export function poolMetadataJSON(p: RaydiumPool): string {

@@ -9,7 +9,9 @@
  * Uniswap v3 deployments: Ethereum WETH 0xC02a…, USDC 0xA0b8…, USDT 0xdAC1…, WBTC 0x2260…;
  * Base WETH 0x4200…0006, USDC 0x8335…. Decimals: WETH 18, USDC 6, USDT 6, WBTC 8.
  * Book assets stand for the tokens (WETH = ETH, WBTC = BTC). The Base pool 0xd92E0767…
- * prices ETH/USDT as connect's market map labels it.
+ * prices ETH/USDT as connect's market map labels it. DYDX/ETH (DYDX 18 decimals) is a
+ * simulator-only pool at a made-up address, for demo and test maps that normalise a Uniswap
+ * market by ETH/USD as dYdX's do.
  */
 
 export type UniswapProvider = 'uniswapv3_api-ethereum' | 'uniswapv3_api-base';
@@ -51,6 +53,7 @@ const WETH: Token = { asset: 'ETH', decimals: 18 };
 const USDC: Token = { asset: 'USDC', decimals: 6 };
 const USDT: Token = { asset: 'USDT', decimals: 6 };
 const WBTC: Token = { asset: 'BTC', decimals: 8 };
+const DYDX: Token = { asset: 'DYDX', decimals: 18 };
 
 const ETH = 'uniswapv3_api-ethereum';
 const BASE = 'uniswapv3_api-base';
@@ -60,6 +63,7 @@ const DEFS: readonly PoolDef[] = [
   { provider: ETH, address: '0x8ad599c3A0ff1De082011EFDDc58f1908eb6e6D8', token0: USDC, token1: WETH, invert: true },
   { provider: ETH, address: '0xCBCdF9626bC03E24f779434178A73a0B4bad62eD', token0: WBTC, token1: WETH, invert: false },
   { provider: ETH, address: '0x11b815efB8f581194ae79006d24E0d814B7697F6', token0: WETH, token1: USDT, invert: false },
+  { provider: ETH, address: '0x00000000000000000000000000000000d7d8e700', token0: DYDX, token1: WETH, invert: false },
   { provider: BASE, address: '0xd0b53D9277642d899DF5C87A3966A349A798F224', token0: WETH, token1: USDC, invert: false },
   { provider: BASE, address: '0xd92E0767473D1E3FF11Ac036f2b1DB90aD0aE55F', token0: WETH, token1: USDT, invert: false },
   { provider: BASE, address: '0xD56da2B74bA826f19015E6B7Dd9Dae1903E85DA1', token0: USDC, token1: USDT, invert: true },
