@@ -16,8 +16,9 @@ import { parseCli, helpText } from './config/cli.js';
 import { ConfigError } from './config/errors.js';
 import { loadMarketMap } from './config/market-map.js';
 import { loadOracleConfig } from './config/oracle-config.js';
+import { outputFileProblem } from './config/read-file.js';
 import type { MarketMap, OracleConfig } from './config/types.js';
-import { closeLogger, createLogger, type Logger } from './log.js';
+import { closeLogger, createLogger, redactUrls, type Logger } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
 import { applyMarketMapEndpoint, selectMarketMapProvider } from './providers/marketmap/endpoint.js';
 import { MarketMapPoller } from './providers/marketmap/poller.js';
@@ -62,6 +63,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);
   }
+  const output = cli.updateMarketConfigPath;
+  const outputProblem = output ? outputFileProblem(output) : undefined;
+  if (outputProblem) problems.push(`--update-market-config-path: ${outputProblem} (file ${output})`);
   if (!oracle || !marketMap || problems.length > 0) {
     await closeLogger(log);
     return configFailure(new ConfigError(problems));
@@ -173,7 +177,9 @@ function startPoller(oracle: OracleConfig, maps: ServedMap, metrics: Metrics, lo
 
 function configFailure(err: unknown): number {
   if (!(err instanceof ConfigError)) throw err;
-  process.stderr.write(`oracle-sidecar: configuration error\n${err.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  // A problem may quote an endpoint URL: never its userinfo or query string (API keys).
+  const lines = err.problems.map((p) => `  - ${redactUrls(p)}`);
+  process.stderr.write(`oracle-sidecar: configuration error\n${lines.join('\n')}\n`);
   process.stderr.write('Run `oracle-sidecar --help` for the flags.\n');
   return 2;
 }

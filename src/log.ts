@@ -1,6 +1,7 @@
 /**
  * One pino root logger writing JSON to stdout; modules and providers take children.
- * Secrets are redacted by path wherever a config object might be logged.
+ * Secrets are redacted by path wherever a config object might be logged, and every URL in
+ * every line loses its userinfo, query string and fragment (redactUrls).
  *
  * With a log file (connect's `--log-file*`, pkg/log/zap.go: a second zap core on lumberjack)
  * the same lines, same fields and same redaction, also go to a rotating file at the file's own
@@ -28,6 +29,25 @@ export function withoutUrls(text: string): string {
   return text.replace(/\b(wss?|https?):\/\/\S+/g, '<url>');
 }
 
+/**
+ * Any `scheme://` URL in a text, also inside a JSON-encoded line: `scheme://`, the userinfo up
+ * to the last `@` of the authority (optional), host and path, then the query and fragment
+ * (optional). JSON escapes such as `\"` are consumed whole, so a redacted JSON line stays
+ * valid JSON. The scheme is bounded so that a long dotted word costs linear time.
+ */
+const URL_PARTS = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s"<>\\/?#]*@)?((?:\\.|[^\s"<>\\?#])*)((?:[?#](?:\\.|[^\s"<>\\])*)?)/gi;
+
+/**
+ * Every URL in `text` with its userinfo and its query string and fragment replaced by
+ * `<redacted>` (`https://<redacted>@host/path?<redacted>`): API keys and tokens travel there.
+ * Scheme, host and path stay, so a line still says which endpoint it is about. Idempotent.
+ */
+export function redactUrls(text: string): string {
+  if (!text.includes('://')) return text;
+  return text.replace(URL_PARTS, (_all, scheme: string, userinfo: string | undefined, rest: string, tail: string) =>
+    `${scheme}${userinfo ? '<redacted>@' : ''}${rest}${tail.length > 1 ? `${tail.charAt(0)}<redacted>` : tail}`);
+}
+
 /** `{ err }` fields: pino's error serializer (type, message, stack, cause), URLs removed. */
 function serializeError(err: unknown): unknown {
   if (!(err instanceof Error)) return typeof err === 'string' ? withoutUrls(err) : err;
@@ -42,6 +62,8 @@ const OPTIONS: pino.LoggerOptions = {
   serializers: { err: serializeError },
   formatters: { level: (label) => ({ level: label }) },
   timestamp: pino.stdTimeFunctions.isoTime,
+  // Every line, whatever field or message carries a URL, leaves with its URLs redacted.
+  hooks: { streamWrite: redactUrls },
   redact: {
     paths: ['apiKey', '*.apiKey', '*.*.apiKey', 'authentication', '*.authentication', 'headers', '*.headers'],
     censor: '<redacted>',

@@ -20,6 +20,7 @@ import { ProviderManager, providerTickers } from './providers/manager.js';
 import { startGrpcServer, type OracleState } from './server/grpc-server.js';
 import { liveness, readiness, type LoopState } from './server/health.js';
 import { close, listen, splitAddress } from './server/http-util.js';
+import { METRICS_MAX_CONNECTIONS } from './server/limits.js';
 import { listenShared, type SharedListener } from './server/listener.js';
 import { createMetricsServer } from './server/metrics-server.js';
 import { createPriceApi } from './server/price-api.js';
@@ -96,15 +97,18 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
 
   let metricsPort: number | undefined;
   if (oracle.metrics.enabled) {
-    const addr = splitAddress(oracle.metrics.prometheusServerAddress);
-    if (addr instanceof Error) throw addr;
-    const server = createMetricsServer(registry, metrics, loop);
-    servers.push(server);
-    metricsPort = await listen(server, addr.host, addr.port).catch(async (err: unknown) => {
+    // Any failure from here on closes the price server first (its internal socket file with it).
+    try {
+      const addr = splitAddress(oracle.metrics.prometheusServerAddress);
+      if (addr instanceof Error) throw addr;
+      const server = createMetricsServer(registry, metrics, loop);
+      servers.push(server);
+      metricsPort = await listen(server, addr.host, addr.port, METRICS_MAX_CONNECTIONS);
+      log.info({ address: `${addr.host}:${metricsPort}` }, 'metrics server listening');
+    } catch (err) {
       await priceServer.close();
       throw err;
-    });
-    log.info({ address: `${addr.host}:${metricsPort}` }, 'metrics server listening');
+    }
   }
 
   providers.start(marketMap);

@@ -14,6 +14,7 @@ import type { LogFileOptions } from '../log-file.js';
 import { parseBool } from './coerce.js';
 import { parseDurationMs } from './duration.js';
 import { ConfigError } from './errors.js';
+import { formatMs, MAX_DURATION_MS } from './limits.js';
 
 /** Raw flag values, applied by loadOracleConfig over file and env. */
 export interface CliOverrides {
@@ -83,13 +84,13 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'log-file-disable-compression', kind: 'bool', def: 'false', help: 'keep rotated log files uncompressed (gzip otherwise)' },
   { name: 'log-disable-file-rotation', kind: 'bool', def: 'false', help: 'write no log file at all (stdout only)' },
   { name: 'mode', short: 'm', kind: 'mode', def: 'exec', help: 'exec: run; validate: run for --validation-period, print a per-market report, exit 0 or 1' },
-  { name: 'validation-period', kind: 'duration', def: '10m0s', help: 'how long validate mode runs' },
+  { name: 'validation-period', kind: 'duration', def: '10m0s', help: 'how long validate mode runs (at most 24h)' },
   { name: 'disable-telemetry', kind: 'bool', def: 'false', help: 'accepted for compatibility; this side-car never sends telemetry' },
-  { name: 'host', kind: 'string', def: '0.0.0.0', help: 'price API listen host (oracle.json "host")' },
-  { name: 'port', kind: 'string', def: '8080', help: 'price API listen port (oracle.json "port")' },
+  { name: 'host', kind: 'string', def: '0.0.0.0', help: 'price API listen host: a host name or IP address (oracle.json "host")' },
+  { name: 'port', kind: 'string', def: '8080', help: 'price API listen port, decimal 0-65535 (oracle.json "port")' },
   { name: 'metrics-enabled', kind: 'bool', def: 'true', help: 'serve Prometheus metrics; bare, or =true / =false (metrics.enabled)' },
   { name: 'metrics-prometheus-address', kind: 'string', def: '0.0.0.0:8002', help: 'Prometheus metrics listen address (metrics.prometheusServerAddress)' },
-  { name: 'update-interval', kind: 'string', def: '250000000', help: 'aggregation period: integer nanoseconds or a duration like 250ms (updateInterval)' },
+  { name: 'update-interval', kind: 'string', def: '250000000', help: 'aggregation period, 10ms to 24h: integer nanoseconds or a duration like 250ms (updateInterval)' },
   { name: 'max-price-age', kind: 'string', def: '2m0s', help: 'ignore provider prices older than this duration (maxPriceAge)' },
 ];
 
@@ -215,6 +216,7 @@ function read(values: Values, name: string, problems: string[]): string {
   if (spec.kind === 'duration') {
     const ms = safeDuration(given);
     if (ms === undefined || ms <= 0) bad('must be a positive duration such as 10m or 90s');
+    else if (ms > MAX_DURATION_MS) bad(`must be at most ${formatMs(MAX_DURATION_MS)}`);
   }
   return given;
 }

@@ -4,6 +4,7 @@
  * of duration keys. Errors name the value, except for secrets, which read "<redacted>".
  */
 import { parseDurationMs } from './duration.js';
+import { formatMs, MAX_DURATION_MS, preview } from './limits.js';
 
 /** Keys (canonical spelling) whose values are durations, held in milliseconds. */
 export const DURATION_KEYS: ReadonlySet<string> = new Set([
@@ -27,10 +28,20 @@ export function isSecretKey(key: string): boolean {
   return key.toLowerCase() === 'apikey';
 }
 
-/** A value as it may appear in an error message. */
+/** A value as it may appear in an error message (bounded in length). */
 export function show(key: string, value: unknown): string {
   if (isSecretKey(key)) return '<redacted>';
-  return JSON.stringify(value) ?? String(value);
+  return preview(value);
+}
+
+/** A duration in milliseconds, at most MAX_DURATION_MS (the lower bounds depend on the key
+ *  and are rules.ts's). Throws an Error naming the value. */
+export function boundedDurationMs(raw: unknown): number {
+  const ms = parseDurationMs(raw);
+  if (!(ms <= MAX_DURATION_MS)) {
+    throw new Error(`must be at most ${formatMs(MAX_DURATION_MS)} (${MAX_DURATION_MS} ms), got ${preview(raw)}`);
+  }
+  return ms;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -48,7 +59,7 @@ export function parseBool(text: string): boolean | undefined {
 export function coerceLeaf(key: string, kind: LeafKind, raw: unknown): number | boolean | string {
   switch (kind) {
     case 'duration':
-      return parseDurationMs(raw);
+      return boundedDurationMs(raw);
     case 'int':
       if (typeof raw === 'number' && Number.isSafeInteger(raw)) return raw;
       if (typeof raw === 'string' && /^[-+]?\d+$/.test(raw.trim())) return Number(raw.trim());

@@ -2,8 +2,10 @@
  * Go `time.Duration` input, as connect's oracle.json accepts it: a Go duration string
  * (`time.ParseDuration`: "250ms", "1m30s", "1.5s", "-2s", "0") or an integer number of
  * nanoseconds (a JSON number, or an all-digits string from env and flags).
- * The result is in milliseconds and may be fractional ("500us" → 0.5).
+ * The result is in milliseconds and may be fractional ("500us" → 0.5). The configuration's
+ * bounds on durations are applied by the callers (coerce.ts, rules.ts; limits.ts).
  */
+import { preview } from './limits.js';
 
 const NS_PER_UNIT: Record<string, number> = {
   ns: 1,
@@ -21,7 +23,7 @@ const COMPONENT = /(\d*\.?\d*)([a-zµμ]+)/gy;
 
 /** Parses a Go duration string into nanoseconds; throws naming the string. */
 function parseGoDuration(text: string): number {
-  const bad = new Error(`invalid duration ${JSON.stringify(text)}`);
+  const bad = new Error(`invalid duration ${preview(text)}`);
   let rest = text;
   let sign = 1;
   if (rest.startsWith('-') || rest.startsWith('+')) {
@@ -53,7 +55,7 @@ export function parseDurationMs(value: unknown): number {
     return value / 1e6;
   }
   if (typeof value !== 'string') {
-    throw new Error(`invalid duration ${JSON.stringify(value) ?? String(value)}: expected a string or an integer`);
+    throw new Error(`invalid duration ${preview(value)}: expected a string or an integer`);
   }
   const text = value.trim();
   if (INTEGER.test(text)) return Number(text) / 1e6;

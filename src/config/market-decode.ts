@@ -3,8 +3,10 @@
  * keys match exactly or else case-insensitively, `null` leaves a field at its zero value,
  * and a JSON type that does not fit the Go field is an error. Unlike encoding/json, an
  * unknown key is an error (connect's own writer never produces one, so it is a typo).
+ * Every key of the JSON text is kept as an own key, `"__proto__"` included.
  */
 import { isRecord } from './coerce.js';
+import { preview } from './limits.js';
 import type { CurrencyPair, Market, MarketMap, MarketProviderConfig, Ticker } from './types.js';
 
 /** Reports a problem at a rendered path such as `markets["BTC/USD"].ticker.decimals`. */
@@ -83,13 +85,20 @@ const markets: Reader<Record<string, Market>> = (v, at, report) => {
     report(at, `must be an object, got ${typeName(v)}`);
     return out;
   }
-  for (const [key, value] of Object.entries(v)) out[key] = market(value, marketPath(key), report);
+  for (const [key, value] of Object.entries(v)) {
+    // Defined, not assigned: `out["__proto__"] = …` would set the prototype and the market
+    // would vanish without a word. As an own key it fails validation, which names it.
+    Object.defineProperty(out, key, { value: market(value, marketPath(key), report), enumerable: true, writable: true, configurable: true });
+  }
   return out;
 };
 
+/** Longest market key quoted whole in a path: two assets of MAX_ASSET_BYTES and the `/`. */
+const MAX_KEY_CHARS = 520;
+
 /** `markets["BTC/USD"]` */
 export function marketPath(key: string): string {
-  return `markets[${JSON.stringify(key)}]`;
+  return `markets[${preview(key, MAX_KEY_CHARS)}]`;
 }
 
 /** Decodes a parsed market.json document; problems go to `report`. */

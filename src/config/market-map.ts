@@ -4,9 +4,9 @@
  * (`markets["BTC/USD"].provider_configs[2].normalize_by_pair`) and the source; all are
  * collected into one ConfigError.
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError } from './errors.js';
 import { decodeMarketMap, marketPath } from './market-decode.js';
+import { readConfigFile } from './read-file.js';
 import { pairString, type CurrencyPair, type Market, type MarketMap, type MarketProviderConfig, type Ticker } from './types.js';
 
 type Report = (path: string, message: string) => void;
@@ -25,12 +25,13 @@ export function parseMarketMap(json: unknown, source: string): MarketMap {
   return map;
 }
 
-/** Reads, parses and validates a market.json file. Throws ConfigError naming the file. */
+/** Reads (a regular file within the size limit, read-file.ts), parses and validates a
+ *  market.json file. Throws ConfigError naming the file. */
 export function loadMarketMap(path: string): MarketMap {
   const source = `file ${path}`;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readConfigFile(path);
   } catch (err) {
     throw new ConfigError([`cannot read market map: ${(err as Error).message} (${source})`], 'invalid market map');
   }

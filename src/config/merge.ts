@@ -76,7 +76,11 @@ function mergeProviders(providers: Tree, input: unknown, ctx: MergeContext): voi
   for (const [raw, value] of Object.entries(input)) {
     const key = raw.toLowerCase();
     const path = ['providers', key];
-    const existing = providers[key];
+    if (key === '__proto__') {
+      ctx.problems.from(ctx.source, path, 'not a usable provider key');
+      continue;
+    }
+    const existing = Object.hasOwn(providers, key) ? providers[key] : undefined;
     if (isRecord(existing)) {
       mergeObject(existing, value, path, ctx);
       continue;

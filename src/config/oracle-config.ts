@@ -2,16 +2,18 @@
  * Loading oracle.json the way connect does (cmd/connect/config/config.go): built-in
  * defaults, then the file (a partial override), then CONNECT_CONFIG_* variables, then
  * explicitly given CLI flags. Every problem from every layer is collected, then one
- * ConfigError is thrown. apiKey values never appear in a message.
+ * ConfigError is thrown. apiKey values never appear in a message. The file is read only if
+ * it is a regular file within the size limit (read-file.ts).
  */
-import { readFileSync } from 'node:fs';
 import type { CliOverrides } from './cli.js';
 import { coerceLeaf, leafKind } from './coerce.js';
 import { defaultOracleConfig, zeroProvider } from './defaults.js';
+import { validatePlaceholders } from './endpoint-rules.js';
 import { applyEnv } from './env.js';
 import { ConfigError } from './errors.js';
 import { mergeDocument } from './merge.js';
 import { fmtPath, Origins, Problems } from './origins.js';
+import { readConfigFile } from './read-file.js';
 import { validateProvider, validateTopLevel } from './rules.js';
 import { checkTypes, providerSchema, topLevelSchema, type TopLevelConfig } from './schema.js';
 import type { OracleConfig, ProviderConfig } from './types.js';
@@ -48,7 +50,7 @@ export function loadOracleConfig(input: OracleConfigInput): OracleConfig {
   }
   applyEnv(tree, input.env, problems, warn);
   applyFlags(tree, input.flags, problems);
-  const result = validate(tree, problems);
+  const result = validate(tree, input.priceProviders, problems);
   if (problems.list.length > 0) throw new ConfigError(redact(problems.list, tree), 'invalid oracle configuration');
   return result;
 }
@@ -56,7 +58,7 @@ export function loadOracleConfig(input: OracleConfigInput): OracleConfig {
 function readJson(path: string, problems: Problems): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readConfigFile(path);
   } catch (err) {
     problems.from(`file ${path}`, '', `cannot read oracle config: ${(err as Error).message}`);
     return undefined;
@@ -85,8 +87,9 @@ function applyFlags(tree: OracleConfig, flags: CliOverrides, problems: Problems)
   }
 }
 
-/** Convict type checks, then the semantic rules; returns the config re-keyed by name. */
-function validate(tree: OracleConfig, problems: Problems): OracleConfig {
+/** Convict type checks, then the semantic rules (and the endpoint templates against the
+ *  built-in ones); returns the config re-keyed by name. */
+function validate(tree: OracleConfig, builtIn: Readonly<Record<string, ProviderConfig>>, problems: Problems): OracleConfig {
   const { providers, ...top } = tree;
   const topChecked = checkTypes<TopLevelConfig>(topLevelSchema, top);
   for (const p of topChecked.problems) problems.at(p.path, p.message);
@@ -97,6 +100,7 @@ function validate(tree: OracleConfig, problems: Problems): OracleConfig {
     for (const p of checked.problems) problems.at(`providers.${key}.${p.path}`, p.message);
     if (checked.problems.length > 0) continue;
     validateProvider(key, checked.value, problems);
+    validatePlaceholders(key, checked.value, Object.hasOwn(builtIn, key) ? builtIn[key] : undefined, problems);
     const name = checked.value.name || key;
     if (byName[name]) problems.at(['providers', key, 'name'], `duplicate provider name ${JSON.stringify(name)}`);
     byName[name] = checked.value;

@@ -34,13 +34,13 @@ const endpoints = (d: Endpoint[]) =>
   ({ doc: 'endpoints (URL templates); apiKey values are secrets', format: endpointList, default: d, sensitive: true });
 
 export const topLevelSchema: convict.Schema<TopLevelConfig> = {
-  updateInterval: dur('aggregation tick period (> 0)', 250),
-  maxPriceAge: dur('a provider price older than this is ignored (> 0)', 120_000),
-  host: str('price API listen host', '0.0.0.0'),
-  port: str('price API listen port', '8080'),
+  updateInterval: dur('aggregation tick period (10ms to 24h)', 250),
+  maxPriceAge: dur('a provider price older than this is ignored (> 0, at most 24h)', 120_000),
+  host: str('price API listen host: a host name or IP address, at most 253 characters', '0.0.0.0'),
+  port: str('price API listen port: decimal 0-65535', '8080'),
   metrics: {
     enabled: bool('serve Prometheus metrics', true),
-    prometheusServerAddress: str('metrics listen address host:port', '0.0.0.0:8002'),
+    prometheusServerAddress: str('metrics listen address host:port ([v6]:port)', '0.0.0.0:8002'),
     telemetry: {
       disabled: bool('accepted for compatibility; telemetry is never sent', true),
       pushAddress: str('accepted for compatibility; ignored', ''),
@@ -51,15 +51,15 @@ export const topLevelSchema: convict.Schema<TopLevelConfig> = {
 function apiSchema(d: ApiConfig): convict.Schema<ApiConfig> {
   return {
     enabled: bool('poll this provider over HTTP', d.enabled),
-    timeout: dur('per-request timeout (> 0)', d.timeout),
-    interval: dur('polling period (> 0)', d.interval),
-    reconnectTimeout: dur('pause before restarting the query loop (> 0)', d.reconnectTimeout),
+    timeout: dur('per-request timeout (1ms to 24h)', d.timeout),
+    interval: dur('polling period (10ms to 24h)', d.interval),
+    reconnectTimeout: dur('pause before restarting the query loop (10ms to 24h)', d.reconnectTimeout),
     maxQueries: int('concurrent requests per interval (>= 1)', d.maxQueries),
     atomic: bool('one request fetches every ticker', d.atomic),
     endpoints: endpoints(d.endpoints),
     batchSize: int('tickers per request when not atomic (0 when atomic)', d.batchSize),
     name: str('must equal the provider name', d.name),
-    maxBlockHeightAge: dur('DeFi only: max age of a non-advancing block height (>= 0)', d.maxBlockHeightAge),
+    maxBlockHeightAge: dur('DeFi only: max age of a non-advancing block height (0 to 24h)', d.maxBlockHeightAge),
   };
 }
 
@@ -67,18 +67,18 @@ function wsSchema(d: WebSocketConfig): convict.Schema<WebSocketConfig> {
   return {
     enabled: bool('stream this provider over WebSocket', d.enabled),
     maxBufferSize: int('response buffer capacity (>= 1)', d.maxBufferSize),
-    reconnectionTimeout: dur('pause before reconnecting (> 0)', d.reconnectionTimeout),
-    postConnectionTimeout: dur('pause after dial before subscribing (>= 0)', d.postConnectionTimeout),
+    reconnectionTimeout: dur('pause before reconnecting (10ms to 24h)', d.reconnectionTimeout),
+    postConnectionTimeout: dur('pause after dial before subscribing (0 to 24h)', d.postConnectionTimeout),
     endpoints: endpoints(d.endpoints),
     name: str('must equal the provider name', d.name),
     readBufferSize: int('socket read buffer (>= 0)', d.readBufferSize),
     writeBufferSize: int('socket write buffer (>= 0)', d.writeBufferSize),
-    handshakeTimeout: dur('dial handshake timeout (> 0)', d.handshakeTimeout),
+    handshakeTimeout: dur('dial handshake timeout (1ms to 24h)', d.handshakeTimeout),
     enableCompression: bool('permessage-deflate', d.enableCompression),
-    readTimeout: dur('read deadline per message (> 0)', d.readTimeout),
-    writeTimeout: dur('write deadline per message (> 0)', d.writeTimeout),
-    pingInterval: dur('application heartbeat period, 0 = off (>= 0)', d.pingInterval),
-    writeInterval: dur('gap between subscription writes (>= 0)', d.writeInterval),
+    readTimeout: dur('read deadline per message (1ms to 24h)', d.readTimeout),
+    writeTimeout: dur('write deadline per message (1ms to 24h)', d.writeTimeout),
+    pingInterval: dur('application heartbeat period, 0 = off (else 10ms to 24h)', d.pingInterval),
+    writeInterval: dur('gap between subscription writes (0 to 24h)', d.writeInterval),
     maxReadErrorCount: int('read errors before reconnecting (>= 0)', d.maxReadErrorCount),
     maxSubscriptionsPerConnection: int('tickers per connection, 0 = unlimited (>= 0)', d.maxSubscriptionsPerConnection),
     maxSubscriptionsPerBatch: int('tickers per subscribe message (>= 1)', d.maxSubscriptionsPerBatch),

@@ -39,8 +39,10 @@ export class SidecarRegistry extends Registry {
    * (whole families), so a scraper reads one part while the next is rendered. A consumer that
    * calls `done` once it no longer needs a chunk lets the next scrape reuse its memory: fresh
    * multi-megabyte buffers on every scrape raise V8's external memory and bring on full GCs.
+   * Rendering yields to the event loop after each chunk and, between families, once it has run
+   * for `sliceMs`, so a due tick or price request never waits behind a scrape for long.
    */
-  async stream(emit: (chunk: Buffer, done: () => void) => void, chunkBytes = 256 * 1024): Promise<void> {
+  async stream(emit: (chunk: Buffer, done: () => void) => void, chunkBytes = 256 * 1024, sliceMs = Infinity): Promise<void> {
     const bounded = Number.isFinite(chunkBytes);
     const capacity = bounded ? chunkBytes * 2 : this.lastSize + (this.lastSize >> 3);
     const writer = () => new ByteWriter(capacity, bounded ? this.take(capacity) : undefined);
@@ -53,6 +55,11 @@ export class SidecarRegistry extends Registry {
     let w = writer();
     let total = 0;
     let first = true;
+    let sliceStart = performance.now();
+    const yieldNow = async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    };
     for (const m of this.getMetricsAsArray()) {
       if (!first) w.bytes(FAMILY_SEPARATOR);
       first = false;
@@ -64,8 +71,8 @@ export class SidecarRegistry extends Registry {
         send(w);
         w = writer();
         // Let the event loop flush the chunk to the socket (and run a due tick) before rendering on.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+        await yieldNow();
+      } else if (performance.now() - sliceStart >= sliceMs) await yieldNow();
     }
     w.bytes(NEWLINE);
     total += w.length;

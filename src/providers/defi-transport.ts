@@ -58,7 +58,7 @@ export class DefiTransport implements DefiContext {
         headers,
         body: req.method === 'POST' ? JSON.stringify(req.body) : undefined,
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.config.timeout),
+        signal: AbortSignal.timeout(Math.ceil(this.config.timeout)),
       });
       this.metrics.apiHttpStatus(res.statusCode);
       const text = await readBounded(res.body, MAX_RPC_BODY_BYTES);

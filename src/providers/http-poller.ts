@@ -14,7 +14,7 @@ import type { Agent } from 'undici';
 import type { ApiConfig } from '../config/types.js';
 import { failAll } from './outcomes.js';
 import type { Logger } from '../log.js';
-import { LogThrottle } from '../log.js';
+import { LogThrottle, redactUrls } from '../log.js';
 import type { ProviderMetrics } from '../metrics/provider.js';
 import type { ProviderSink } from './sink.js';
 import { undici } from './undici.js';
@@ -148,7 +148,7 @@ export class HttpPoller {
         method: 'GET',
         headers: authHeaders(endpoint),
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(config.timeout),
+        signal: AbortSignal.timeout(Math.ceil(config.timeout)),
       });
       status = res.statusCode;
       metrics.apiHttpStatus(status);
@@ -192,7 +192,8 @@ export class HttpPoller {
 
   private warn(key: string, reason: string): void {
     const suppressed = this.throttle.admit(key);
-    if (suppressed >= 0) this.o.log.warn({ code: key, suppressed }, `request failed: ${reason}`);
+    // A reason may quote the endpoint template (UnableToCreateURL): never its query string.
+    if (suppressed >= 0) this.o.log.warn({ code: key, suppressed }, `request failed: ${redactUrls(reason)}`);
   }
 }
 

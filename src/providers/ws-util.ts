@@ -17,7 +17,7 @@ export function backoffDelay(attempt: number, capMs: number, random: () => numbe
 
 /** POST with no body within `timeoutMs`, returning the decoded JSON body (undefined when not JSON). */
 export async function postJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: unknown }> {
-  const res = await undici().request(url, { method: 'POST', headers, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await undici().request(url, { method: 'POST', headers, signal: AbortSignal.timeout(Math.ceil(timeoutMs)) });
   const text = await res.body.text();
   let body: unknown;
   try {

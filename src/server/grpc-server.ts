@@ -16,17 +16,30 @@
  *   Health    Check/Watch: "" → SERVING while the loop is alive; "connect.service.v2.Oracle"
  *             or "slinky.service.v1.Oracle" → SERVING while ready (the last tick served a price); else NOT_SERVING. Check of
  *             an unknown service → NOT_FOUND; Watch of one → SERVICE_UNKNOWN (gRPC health spec).
- *             Watch sends the current status, then each change (polled every second).
+ *             Watch sends the current status, then each change (polled every second). At most
+ *             MAX_WATCH_STREAMS Watch streams at once; a further one ends RESOURCE_EXHAUSTED.
+ * Connection, stream, idle, keepalive and message-size limits: limits.ts. The socket file is
+ * removed when closing starts and, should the process exit first, on 'exit'.
  * No reflection, like connect. Handlers only read immutable snapshots: they never block.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { service } from '../grpc/protos.js';
 import type { Snapshot } from '../oracle/aggregator.js';
+import {
+  GRPC_IDLE_TIMEOUT_MS,
+  GRPC_KEEPALIVE_TIME_MS,
+  GRPC_KEEPALIVE_TIMEOUT_MS,
+  GRPC_MAX_CONCURRENT_STREAMS,
+  GRPC_MAX_RECEIVE_BYTES,
+  GRPC_MAX_SEND_BYTES,
+  MAX_WATCH_STREAMS,
+  type ServerLimits,
+} from './limits.js';
 import { marketMapBody, type PriceSource } from './price-api.js';
 
 export const ORACLE_SERVICE = 'connect.service.v2.Oracle';
@@ -88,13 +101,18 @@ type Watch = grpc.ServerWritableStream<{ service?: string }, unknown>;
 /** One function per open Watch stream that stops its poll and ends it (for shutdown). */
 type Watches = Set<() => void>;
 
-function healthHandlers(state: OracleState, watches: Watches, pollMs: number): grpc.UntypedServiceImplementation {
+function healthHandlers(state: OracleState, watches: Watches, pollMs: number, maxWatches: number): grpc.UntypedServiceImplementation {
   const check: grpc.handleUnaryCall<{ service?: string }, unknown> = (call, done) => {
     const status = healthStatus(state, call.request.service ?? '');
     if (status === 'SERVICE_UNKNOWN') return done({ code: grpc.status.NOT_FOUND, details: 'unknown service' });
     done(null, { status });
   };
   const watch = (call: Watch): void => {
+    if (watches.size >= maxWatches) {
+      const details = `too many Health/Watch streams (at most ${maxWatches})`;
+      call.emit('error', { code: grpc.status.RESOURCE_EXHAUSTED, details });
+      return;
+    }
     let last: HealthStatus | undefined;
     const send = () => {
       const status = healthStatus(state, call.request.service ?? '');
@@ -124,9 +142,37 @@ function bind(server: grpc.Server, target: string): Promise<number> {
   });
 }
 
+const SOCKET_FILE = /^oracle-sidecar-grpc-(\d+)-[0-9a-f]+\.sock$/;
+
+/** Remove the socket files of side-cars that are gone (killed with SIGKILL, which no handler sees). */
+export function removeStaleSocketFiles(dir = tmpdir()): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(SOCKET_FILE.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      // ESRCH: no such process (EPERM: alive, another user's). A file we may not remove stays.
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+      try {
+        rmSync(join(dir, name), { force: true });
+      } catch {
+        // another user's file in a sticky directory
+      }
+    }
+  }
+}
+
 /** Bind a unix socket in the temp directory, or loopback TCP where that is impossible. */
 async function bindInternal(server: grpc.Server): Promise<{ address: net.NetConnectOpts; path?: string }> {
   if (process.platform !== 'win32') {
+    removeStaleSocketFiles();
     const path = join(tmpdir(), `oracle-sidecar-grpc-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
     try {
       await bind(server, `unix:${path}`);
@@ -139,21 +185,41 @@ async function bindInternal(server: grpc.Server): Promise<{ address: net.NetConn
   return { address: { host: '127.0.0.1', port } };
 }
 
-export interface GrpcServerOptions {
+export interface GrpcServerOptions extends ServerLimits {
   /** Health Watch poll period (default 1000 ms). */
   watchPollMs?: number;
 }
 
+/** The grpc-js server options of limits.ts (tests shorten the timeouts). */
+export function grpcServerOptions(o: ServerLimits = {}): grpc.ServerOptions {
+  return {
+    'grpc.max_concurrent_streams': GRPC_MAX_CONCURRENT_STREAMS,
+    'grpc.max_receive_message_length': GRPC_MAX_RECEIVE_BYTES,
+    'grpc.max_send_message_length': GRPC_MAX_SEND_BYTES,
+    'grpc.max_connection_idle_ms': o.grpcIdleTimeoutMs ?? GRPC_IDLE_TIMEOUT_MS,
+    'grpc.keepalive_time_ms': o.grpcKeepaliveTimeMs ?? GRPC_KEEPALIVE_TIME_MS,
+    'grpc.keepalive_timeout_ms': o.grpcKeepaliveTimeoutMs ?? GRPC_KEEPALIVE_TIMEOUT_MS,
+  };
+}
+
 export async function startGrpcServer(state: OracleState, o: GrpcServerOptions = {}): Promise<GrpcServer> {
-  const server = new grpc.Server();
+  const server = new grpc.Server(grpcServerOptions(o));
   const watches: Watches = new Set();
   const oracle = oracleHandlers(state);
   server.addService(service(ORACLE_SERVICE).service, oracle);
   server.addService(service(ORACLE_SERVICE_V1).service, oracle);
-  server.addService(service(HEALTH_SERVICE).service, healthHandlers(state, watches, o.watchPollMs ?? 1000));
+  server.addService(service(HEALTH_SERVICE).service, healthHandlers(state, watches, o.watchPollMs ?? 1000, o.maxWatchStreams ?? MAX_WATCH_STREAMS));
   const { address, path } = await bindInternal(server);
+  // The file must not outlive the process, however it ends (a forced exit on a slow shutdown).
+  const removeFile = () => {
+    if (path) rmSync(path, { force: true });
+  };
+  process.once('exit', removeFile);
   let closing: Promise<void> | undefined;
   const shutdown = async (graceMs: number) => {
+    // Connections already made are unaffected; none can be made once the file is gone.
+    removeFile();
+    process.off('exit', removeFile);
     for (const stop of [...watches]) stop();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
@@ -165,7 +231,6 @@ export async function startGrpcServer(state: OracleState, o: GrpcServerOptions =
         resolve();
       });
     });
-    if (path) rmSync(path, { force: true });
   };
   return {
     address,

@@ -23,9 +23,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getHeapSnapshot } from 'node:v8';
 import type { Logger } from '../log.js';
 import { close, createServer, listen, sendJson } from './http-util.js';
+import { PPROF_MAX_CONNECTIONS } from './limits.js';
 
 export const DEFAULT_PROFILE_SECONDS = 30;
 export const MAX_PROFILE_SECONDS = 300;
+/** A profile writes nothing until it ends: the socket may stay silent for the longest profile. */
+const PPROF_WRITE_TIMEOUT_MS = (MAX_PROFILE_SECONDS + 30) * 1000;
 
 export interface PprofOptions {
   host: string;
@@ -78,8 +81,8 @@ export async function startPprof({ host, port, log }: PprofOptions): Promise<Ppr
     } finally {
       busy = undefined;
     }
-  });
-  const bound = await listen(server, host, port);
+  }, PPROF_WRITE_TIMEOUT_MS);
+  const bound = await listen(server, host, port, PPROF_MAX_CONNECTIONS);
   server.unref();
   plog.info({ address: `${host.includes(':') ? `[${host}]` : host}:${bound}` }, 'pprof listening');
   return {

@@ -5,6 +5,8 @@
  * scrapes the side-car every second and reports: ticks missed, crashes, RSS and heap at start
  * and end, markets served, and per fault how long the feed took to be used again after the
  * fault cleared. Not part of CI.
+ * `npm run soak -- --attack [--minutes N] ...` does the same while flooding and stalling
+ * both ports of the side-car, and ends with a PASS/FAIL verdict: see attack.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,6 +48,11 @@ function sum(text: string, name: string, ...filter: string[]): number {
   return total;
 }
 
+if (process.argv.includes('--attack')) {
+  const { runAttack } = await import('./attack.js');
+  process.exit(await runAttack(process.argv.slice(2)));
+}
+
 const minutes = arg('minutes', 10);
 const faultEvery = arg('fault-every', 5) * 1000;
 let seed = arg('seed', 1);
@@ -63,8 +70,8 @@ let crashes = 0;
 let stopping = false;
 let child: ChildProcess | undefined;
 const launch = () => {
-  child = spawn(process.execPath, [join(root, 'dist/src/main.js'), '--oracle-config', join(dir, 'oracle.json'), '--market-config-path', join(root, 'market.json'),
-    '--host', '127.0.0.1', '--port', String(port), '--metrics-prometheus-address', `127.0.0.1:${metricsPort}`, '--log-std-out-level', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  child = spawn(process.execPath, ['--max-semi-space-size=2', join(root, 'dist/src/main.js'), '--oracle-config', join(dir, 'oracle.json'), '--market-config-path', join(root, 'market.json'),
+    '--host', '127.0.0.1', '--port', String(port), '--metrics-prometheus-address', `127.0.0.1:${metricsPort}`, '--log-std-out-level', 'error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     crashes += 1;

@@ -81,22 +81,22 @@ describe('CONNECT_CONFIG_* overrides', () => {
 
   it('appends consecutive indexes past the end and keeps existing ones', () => {
     const c = load({ env: {
-      [`${P}PROVIDERS_BINANCE_API_API_ENDPOINTS_1_URL`]: 'http://one',
-      [`${P}PROVIDERS_BINANCE_API_API_ENDPOINTS_2_URL`]: 'http://two',
+      [`${P}PROVIDERS_BINANCE_API_API_ENDPOINTS_1_URL`]: 'http://one/?s=%s%s%s',
+      [`${P}PROVIDERS_BINANCE_API_API_ENDPOINTS_2_URL`]: 'http://two/?s=%s%s%s',
       [`${P}PROVIDERS_BINANCE_API_API_ENDPOINTS_2_AUTHENTICATION_APIKEY`]: 'k2',
       [`${P}PROVIDERS_BINANCE_API_API_ENDPOINTS_2_AUTHENTICATION_APIKEYHEADER`]: 'h2',
     } });
     const urls = c.providers.binance_api?.api.endpoints.map((e) => e.url);
-    expect(urls).toEqual(['https://api.binance.com/api/v3/ticker/price?symbols=%s%s%s', 'http://one', 'http://two']);
+    expect(urls).toEqual(['https://api.binance.com/api/v3/ticker/price?symbols=%s%s%s', 'http://one/?s=%s%s%s', 'http://two/?s=%s%s%s']);
     expect(c.providers.binance_api?.api.endpoints[2]?.authentication).toEqual({ apiKey: 'k2', apiKeyHeader: 'h2' });
   });
 
   it('applies endpoint variables after a file replaced the list', () => {
     const c = load({
-      file: { providers: { kraken_api: { api: { endpoints: [{ url: 'http://f0' }, { url: 'http://f1' }] } } } },
-      env: { [`${P}PROVIDERS_KRAKEN_API_API_ENDPOINTS_1_URL`]: 'http://e1' },
+      file: { providers: { kraken_api: { api: { endpoints: [{ url: 'http://f0/%s' }, { url: 'http://f1/%s' }] } } } },
+      env: { [`${P}PROVIDERS_KRAKEN_API_API_ENDPOINTS_1_URL`]: 'http://e1/%s' },
     });
-    expect(c.providers.kraken_api?.api.endpoints.map((e) => e.url)).toEqual(['http://f0', 'http://e1']);
+    expect(c.providers.kraken_api?.api.endpoints.map((e) => e.url)).toEqual(['http://f0/%s', 'http://e1/%s']);
   });
 
   it('reports a non-consecutive endpoint index naming the variable', () => {

@@ -55,3 +55,13 @@ describe('marketMapFromResponse', () => {
     expect(uint64(v)).toBe(n);
   });
 });
+
+describe('a "__proto__" market key from the chain', () => {
+  it('stays an own market (validation then names it) instead of replacing the prototype', () => {
+    const response = JSON.parse('{"market_map":{"markets":{"__proto__":{"ticker":{},"provider_configs":[]}}}}') as unknown;
+    const r = marketMapFromResponse(response);
+    if (!r.ok) throw new Error(r.error);
+    expect(Object.keys(r.map.markets)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(r.map.markets)).toBe(Object.prototype);
+  });
+});

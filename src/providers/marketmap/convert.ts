@@ -57,6 +57,12 @@ export function marketMapFromResponse(response: unknown): Converted {
   if (!isRecord(response) || !isRecord(response.market_map)) return { ok: false, error: 'response has no market_map' };
   const raw = response.market_map.markets;
   const markets: Record<string, Market> = {};
-  if (isRecord(raw)) for (const [key, value] of Object.entries(raw)) markets[key] = market(value);
+  // defineProperty: a "__proto__" key becomes an own market (then rejected by validation as not
+  // its pair) instead of silently replacing the object's prototype.
+  if (isRecord(raw)) {
+    for (const [key, value] of Object.entries(raw)) {
+      Object.defineProperty(markets, key, { value: market(value), enumerable: true, writable: true, configurable: true });
+    }
+  }
   return { ok: true, map: { markets } };
 }

@@ -66,7 +66,7 @@ export class RestGetter {
     };
     let status: number | undefined;
     try {
-      const signal = AbortSignal.any([this.closing.signal, AbortSignal.timeout(this.o.timeoutMs)]);
+      const signal = AbortSignal.any([this.closing.signal, AbortSignal.timeout(Math.ceil(this.o.timeoutMs))]);
       const res = await undici().request(url, { method: 'GET', headers: authHeaders(endpoint), dispatcher: this.agent, signal });
       status = res.statusCode;
       count(status);
