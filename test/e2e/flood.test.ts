@@ -13,8 +13,9 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarketMap } from '../../src/config/types.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { MAIN, ROOT, startDaemon, tempFile, type Daemon } from '../helpers/daemon.js';
+import { MAIN, ROOT, scratchDir, startDaemon, tempFile, type Daemon } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/metrics.js';
+import { RAPID_RESET } from '../helpers/h2-frames.js';
 
 const market = JSON.parse(readFileSync(join(ROOT, 'market.json'), 'utf8')) as MarketMap;
 const INTERVAL_MS = 250;
@@ -123,23 +124,6 @@ describe('a flooded metrics port', () => {
   });
 });
 
-/** The preface, SETTINGS, then HEADERS and RST_STREAM on 2,000 streams (as in server-limits.test.ts). */
-function rapidResetBytes(): Buffer {
-  const frame = (type: number, flags: number, stream: number, payload = Buffer.alloc(0)) => {
-    const head = Buffer.alloc(9);
-    head.writeUIntBE(payload.length, 0, 3);
-    head[3] = type;
-    head[4] = flags;
-    head.writeUInt32BE(stream, 5);
-    return Buffer.concat([head, payload]);
-  };
-  const literal = (name: string, value: string) => Buffer.concat([Buffer.from([0, name.length]), Buffer.from(name), Buffer.from([value.length]), Buffer.from(value)]);
-  const headers = Buffer.concat([Buffer.from([0x83, 0x86]), literal(':path', '/connect.service.v2.Oracle/Prices'), literal(':authority', 'x'), literal('content-type', 'application/grpc'), literal('te', 'trailers')]);
-  const resets = Array.from({ length: 2000 }, (_, i) => Buffer.concat([frame(1, 0x4, 2 * i + 1, headers), frame(3, 0, 2 * i + 1, Buffer.from([0, 0, 0, 8]))]));
-  return Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'), frame(4, 0, 0), ...resets]);
-}
-
-const RAPID_RESET = rapidResetBytes();
 
 function rapidReset(port: number, i: number): Promise<void> {
   return new Promise((resolve) => {
@@ -180,7 +164,7 @@ async function failedStart(metricsAddress: string): Promise<{ code: number | nul
     '--port', '0',
     '--metrics-prometheus-address', metricsAddress,
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: scratchDir(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -32,7 +32,7 @@ export function tempFile(name: string, content: unknown): string {
 
 /** A fresh working directory for a spawned side-car, so that files it writes relative to it
  *  (connect's default `--log-file sidecar.log`) never land in the repository. */
-function scratchDir(): string {
+export function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), 'oracle-sidecar-cwd-'));
 }
 

@@ -24,6 +24,7 @@ import { H2_PREFACE, listenShared, type SharedListener } from '../../src/server/
 import { createMetricsServer } from '../../src/server/metrics-server.js';
 import { createPriceApi } from '../../src/server/price-api.js';
 import { waitFor } from '../helpers/metrics.js';
+import { CANCEL, frame, RAPID_RESET } from '../helpers/h2-frames.js';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -40,35 +41,6 @@ async function pricePort(o: GrpcServerOptions & { maxConnections?: number; rest?
 }
 
 const fds = () => readdirSync('/proc/self/fd').length;
-
-/** An HTTP/2 frame. */
-function frame(type: number, flags: number, stream: number, payload: Buffer = Buffer.alloc(0)): Buffer {
-  const head = Buffer.alloc(9);
-  head.writeUIntBE(payload.length, 0, 3);
-  head[3] = type;
-  head[4] = flags;
-  head.writeUInt32BE(stream, 5);
-  return Buffer.concat([head, payload]);
-}
-
-/** An HPACK literal header without indexing, new name, no Huffman coding (all strings < 127 bytes). */
-const literal = (name: string, value: string) => Buffer.concat([Buffer.from([0, name.length]), Buffer.from(name), Buffer.from([value.length]), Buffer.from(value)]);
-const HEADERS = Buffer.concat([
-  Buffer.from([0x83, 0x86]), // :method POST, :scheme http (static table)
-  literal(':path', '/connect.service.v2.Oracle/Prices'),
-  literal(':authority', 'x'),
-  literal('content-type', 'application/grpc'),
-  literal('te', 'trailers'),
-]);
-const CANCEL = Buffer.from([0, 0, 0, 8]);
-
-/** The preface, SETTINGS, then HEADERS and an immediate RST_STREAM on 2,000 streams: past
- *  nghttp2's own budget (1,000), which stops reading the connection but never closes it. */
-const RAPID_RESET = Buffer.concat([
-  H2_PREFACE,
-  frame(4, 0, 0),
-  ...Array.from({ length: 2000 }, (_, i) => Buffer.concat([frame(1, 0x4, 2 * i + 1, HEADERS), frame(3, 0, 2 * i + 1, CANCEL)])),
-]);
 
 type Hangup = 'end' | 'destroy' | 'reset';
 
