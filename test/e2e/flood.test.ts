@@ -106,17 +106,17 @@ describe('a flooded metrics port', () => {
     latencies.sort((a, b) => a - b);
     const p99 = quantile(latencies, 0.99);
     // Every tick of the 8 s was seen (polled every ~20 ms) and none was late: a tick's lateness is
-    // its time, on the grid of the first one, minus the earliest such time. On a 2-CPU runner
-    // shared with the flood, one tick in 30 may be descheduled a few ms more: 95 % within 10 ms,
-    // all within 25 ms (the unprotected daemon missed ticks and ran 50-75 ms late).
+    // its time, on the grid of the first one, minus the earliest such time. This file runs alone,
+    // after every other test file (vitest.config.ts, project "quiet"), so the flood and the
+    // daemon have the machine to themselves (measured: at most 2-4 ms late; unprotected, the
+    // daemon missed ticks and ran 50-75 ms late).
     const times = [...ticks].sort((a, b) => a - b);
     const first = times[0] ?? 0;
     const offsets = times.map((t) => t - first - Math.round((t - first) / INTERVAL_MS) * INTERVAL_MS);
     const lateness = offsets.map((o) => o - Math.min(...offsets)).sort((a, b) => a - b);
     const expected = Math.round(((times.at(-1) ?? 0) - first) / INTERVAL_MS) + 1;
     expect(p99, `/prices p99 ${p99.toFixed(1)} ms`).toBeLessThanOrEqual(50);
-    expect(quantile(lateness, 0.95), `tick lateness ${lateness.join(',')} ms`).toBeLessThanOrEqual(10);
-    expect(lateness.at(-1), `tick lateness ${lateness.join(',')} ms`).toBeLessThanOrEqual(25);
+    expect(lateness.at(-1), `tick lateness ${lateness.join(',')} ms`).toBeLessThanOrEqual(10);
     expect(times.length, 'ticks seen').toBe(expected);
     expect(times.length).toBeGreaterThanOrEqual(30);
     // The metrics port serves again once the flood is gone.
