@@ -15,13 +15,13 @@ import { createMetricsServer } from '../src/server/metrics-server.js';
 import { median, percentile, sleep } from './common.js';
 import { buildFixture } from './fixture.js';
 
-const SCRAPER = join(fileURLToPath(new URL('.', import.meta.url)), 'scraper.js');
+export const SCRAPER = join(fileURLToPath(new URL('.', import.meta.url)), 'scraper.js');
 const INTERVAL = 250;
 
 export interface ScrapeResult { p50: number; p99: number; max: number; series: number; bytes: number; client: string; scrapes: number; lateScrapeMax: number; lateScrapeP99: number; lateQuietMax: number; runs: number }
 
 /** Run the tick loop for `ms`, returning the lateness of every tick (ms after its slot). */
-async function tickLoop(f: ReturnType<typeof buildFixture>, ms: number, during?: Promise<unknown>): Promise<number[]> {
+export async function tickLoop(f: ReturnType<typeof buildFixture>, ms: number, during?: Promise<unknown>): Promise<number[]> {
   const late: number[] = [];
   let start = -1;
   let n = 0;

@@ -1,6 +1,7 @@
 /**
  * oracle-sidecar CLI: `oracle-sidecar [flags]` runs the daemon; `oracle-sidecar version`
- * prints the version; `--help` lists the flags (every flag of connect's command, config/cli.ts).
+ * prints the version; `oracle-sidecar status` asks a running one why each market is served or
+ * not (status/command.ts); `--help` lists the flags (every flag of connect's command, config/cli.ts).
  * Start-up errors exit non-zero (connect exits 0 on them, which hides a broken deployment
  * from the orchestrator).
  *
@@ -12,7 +13,7 @@
  * (validate/run.ts). Logs go to stdout and, unless disabled, a rotating file (log.ts);
  * `--run-pprof` adds the profiling listener (server/pprof.ts).
  */
-import { parseCli, helpText } from './config/cli.js';
+import { ANCHOR_BINARIES, parseCli, helpText } from './config/cli.js';
 import { ConfigError } from './config/errors.js';
 import { loadMarketMap } from './config/market-map.js';
 import { loadOracleConfig } from './config/oracle-config.js';
@@ -24,6 +25,7 @@ import { applyMarketMapEndpoint, selectMarketMapProvider } from './providers/mar
 import { MarketMapPoller } from './providers/marketmap/poller.js';
 import { startPprof, type Pprof } from './server/pprof.js';
 import { startSidecar, type Sidecar } from './sidecar.js';
+import { statusCommand } from './status/command.js';
 import { validateMode } from './validate/run.js';
 import { VERSION } from './version.js';
 import { watchFile } from './watch.js';
@@ -31,6 +33,10 @@ import { exchangeProviderConfigs } from './exchanges/config.js';
 
 /** Exit codes: 0 clean, 1 runtime failure, 2 bad flags or configuration. */
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  const words = ANCHOR_BINARIES.has(argv[0] ?? '') ? argv.slice(1) : argv;
+  if (words[0] === 'status') {
+    return statusCommand(words.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  }
   let cli;
   try {
     cli = parseCli(argv);

@@ -24,6 +24,8 @@ import { METRICS_MAX_CONNECTIONS } from './server/limits.js';
 import { listenShared, type SharedListener } from './server/listener.js';
 import { createMetricsServer } from './server/metrics-server.js';
 import { createPriceApi } from './server/price-api.js';
+import { StatusEndpoint } from './status/endpoint.js';
+import type { StatusSource } from './status/explain.js';
 import type { ValidationTarget } from './validate/run.js';
 import { exportSupport, summaryFields, summaryMessage, supportSummary, type SupportSummary } from './validate/support.js';
 
@@ -101,7 +103,17 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     try {
       const addr = splitAddress(oracle.metrics.prometheusServerAddress);
       if (addr instanceof Error) throw addr;
-      const server = createMetricsServer(registry, metrics, loop);
+      const status = new StatusEndpoint((): StatusSource => ({
+        version: o.version,
+        marketMap,
+        lastTick: aggregator.lastTick(),
+        updateIntervalMs: oracle.updateInterval,
+        maxPriceAgeMs: oracle.maxPriceAge,
+        providers: providers.states(),
+        unavailable: new Map(support.providers.map((p) => [p.name, p.reason])),
+        unsupported: new Set(unsupported),
+      }));
+      const server = createMetricsServer(registry, metrics, loop, { status: (market) => status.answer(market) });
       servers.push(server);
       metricsPort = await listen(server, addr.host, addr.port, METRICS_MAX_CONNECTIONS);
       log.info({ address: `${addr.host}:${metricsPort}` }, 'metrics server listening');

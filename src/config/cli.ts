@@ -95,7 +95,7 @@ const FLAGS: readonly FlagSpec[] = [
 ];
 
 /** The anchor's binary names (connect, and slinky before it). */
-const ANCHOR_BINARIES: ReadonlySet<string> = new Set(['connect', 'slinky']);
+export const ANCHOR_BINARIES: ReadonlySet<string> = new Set(['connect', 'slinky']);
 
 const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
 const BY_SHORT = new Map(FLAGS.filter((f) => f.short).map((f) => [f.short ?? '', f]));
@@ -282,6 +282,7 @@ export function helpText(): string {
     'Usage:',
     '  oracle-sidecar [flags]',
     '  oracle-sidecar version',
+    '  oracle-sidecar status [--url http://127.0.0.1:8002] [--json] [MARKET]   explain a running side-car\'s prices',
     '',
     'Flags:',
     ...lines,

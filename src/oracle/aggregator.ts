@@ -26,8 +26,21 @@ export interface TickObserver {
 
 export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({ prices: Object.freeze({}), timestamp: null, missing: Object.freeze([]) });
 
+/** The plan the last tick walked (what it computed stays in it until the next tick), its time
+ *  and its sequence number (1 for the first tick); `current` false when a new market map was
+ *  compiled after it. */
+export interface LastTick {
+  readonly plan: Plan;
+  readonly at: number;
+  readonly seq: number;
+  readonly current: boolean;
+}
+
 export class Aggregator {
   private plan: Plan = [];
+  private ticked: Plan = [];
+  private tickedAt = 0;
+  private ticks = 0;
 
   constructor(
     marketMap: MarketMap,
@@ -44,6 +57,11 @@ export class Aggregator {
     this.metrics.setPlan(this.plan);
   }
 
+  /** The last tick, undefined before the first. */
+  lastTick(): LastTick | undefined {
+    return this.ticks === 0 ? undefined : { plan: this.ticked, at: this.tickedAt, seq: this.ticks, current: this.ticked === this.plan };
+  }
+
   tick(now = Date.now()): Snapshot {
     const started = performance.now();
     const plan = this.plan;
@@ -56,6 +74,9 @@ export class Aggregator {
       if (price === undefined) missing.push(market.key);
       else prices[market.id] = price;
     }
+    this.ticked = plan;
+    this.tickedAt = now;
+    this.ticks += 1;
     this.metrics.record(plan, now, started);
     return Object.freeze({
       prices: Object.freeze(prices),

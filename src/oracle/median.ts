@@ -15,7 +15,7 @@
  * the metrics to export.
  */
 import { compare, invert, midpoint, times, toPlain, truncateScaled } from './decimal.js';
-import type { FeedPlan, MarketPlan, Plan } from './plan.js';
+import { FeedState, type FeedPlan, type MarketPlan, type Plan } from './plan.js';
 import type { QuoteSlot } from './store.js';
 
 /**
@@ -84,10 +84,21 @@ export function priceMarket(market: MarketPlan, now: number, maxPriceAgeMs: numb
   return market.scaled;
 }
 
-/** Set the feed's converted price (invert, then normalise); false when it has none. */
+/** Set the feed's converted price (invert, then normalise) and its state; false when it has none. */
 function convert(feed: FeedPlan, now: number, maxPriceAgeMs: number): boolean {
-  const quote = freshQuote(feed, now, maxPriceAgeMs);
-  if (!quote) return false;
+  const quote = heldQuote(feed);
+  if (quote === undefined) {
+    feed.state = FeedState.NoQuote;
+    feed.quote = '';
+    feed.quoteAt = 0;
+    return false;
+  }
+  feed.quote = quote.price;
+  feed.quoteAt = quote.at;
+  if (now - quote.at > maxPriceAgeMs) {
+    feed.state = FeedState.Stale;
+    return false;
+  }
   if (quote !== feed.from || quote.version !== feed.version) {
     feed.from = quote;
     feed.version = quote.version;
@@ -96,26 +107,40 @@ function convert(feed: FeedPlan, now: number, maxPriceAgeMs: number): boolean {
     feed.baseExact = undefined;
     feed.exact = undefined;
   }
-  if (!(feed.base > 0 && feed.base < Infinity)) return false;
+  if (!(feed.base > 0 && feed.base < Infinity)) {
+    feed.state = FeedState.Invalid;
+    return false;
+  }
   if (feed.normalizeBy === null) {
+    feed.state = FeedState.Priced;
     feed.value = feed.base;
     return true;
   }
   const by = feed.normalizeBy;
-  const norm = by?.previous;
-  if (norm === undefined) return false;
+  if (by === undefined) {
+    feed.state = FeedState.NoNormalizer;
+    return false;
+  }
+  const norm = by.previous;
+  if (norm === undefined) {
+    feed.state = FeedState.NormalizerUnpriced;
+    return false;
+  }
   if (norm !== feed.norm) {
     feed.norm = norm;
     feed.exact = undefined;
   }
-  feed.value = feed.base * (by as MarketPlan).previousValue;
+  feed.state = FeedState.Priced;
+  feed.value = feed.base * by.previousValue;
   return true;
 }
 
-function freshQuote(feed: FeedPlan, now: number, maxPriceAgeMs: number): QuoteSlot | undefined {
-  let q: QuoteSlot | undefined = feed.slot;
-  if (!q.held) q = feed.otherSlots.find((s) => s.held);
-  return q && now - q.at <= maxPriceAgeMs ? q : undefined;
+/** The quote held under the configured spelling of the ticker, else under another one. */
+function heldQuote(feed: FeedPlan): QuoteSlot | undefined {
+  if (feed.slot.held) return feed.slot;
+  const others = feed.otherSlots;
+  for (let i = 0; i < others.length; i++) if ((others[i] as QuoteSlot).held) return others[i];
+  return undefined;
 }
 
 /** The feed's converted price this tick, exactly: parse, invert, normalise (each once). */

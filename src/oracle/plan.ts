@@ -10,6 +10,23 @@
 import { pairString, type MarketMap } from '../config/types.js';
 import type { QuoteSlot, QuoteStore } from './store.js';
 
+/** Why a feed had a converted price at the last tick or not (median.ts sets it every tick). */
+export const FeedState = {
+  /** A fresh quote, converted. */
+  Priced: 0,
+  /** No quote held: never received, or dropped. */
+  NoQuote: 1,
+  /** The quote is older than maxPriceAge. */
+  Stale: 2,
+  /** The quote (inverted if configured) is not a positive finite number. */
+  Invalid: 3,
+  /** normalize_by_pair names no enabled market. */
+  NoNormalizer: 4,
+  /** The normalize_by_pair market had no median at the previous tick. */
+  NormalizerUnpriced: 5,
+} as const;
+export type FeedState = (typeof FeedState)[keyof typeof FeedState];
+
 /** One provider config of a market. */
 export interface FeedPlan {
   /** The lower-cased provider name. */
@@ -21,8 +38,14 @@ export interface FeedPlan {
   readonly invert: boolean;
   /** The normalize_by_pair market (null: none; undefined: a pair the plan does not serve). */
   normalizeBy: MarketPlan | null | undefined;
-  /** Whether it had a converted price at the last tick (`value`). */
+  /** The off-chain ticker as configured. */
+  readonly ticker: string;
+  /** Whether it had a converted price at the last tick (`value`), and why (not). */
   priced: boolean;
+  state: FeedState;
+  /** The quote the last tick read (fresh or not): its price text and receive time ('' and 0: none). */
+  quote: string;
+  quoteAt: number;
   /** The last tick's converted price as float64: exact for a plain quote, else within 1e-15. */
   value: number;
   /** The quote's price string when it is exactly the converted price: plain decimal text,
@@ -84,7 +107,7 @@ export function compilePlan(map: MarketMap, store: QuoteStore, previous: Plan = 
     const feeds = market.provider_configs.map((pc): FeedPlan => {
       const t = pc.off_chain_ticker;
       const others = [...new Set([t.toUpperCase(), t.toLowerCase()])].filter((s) => s !== t);
-      const feed = newFeed(pc.name.toLowerCase(), store.slot(pc.name, t), others.map((s) => store.slot(pc.name, s)), pc.invert);
+      const feed = newFeed(pc.name.toLowerCase(), t, store.slot(pc.name, t), others.map((s) => store.slot(pc.name, s)), pc.invert);
       if (pc.normalize_by_pair) normalizers.push([feed, pairString(pc.normalize_by_pair)]);
       return feed;
     });
@@ -120,14 +143,18 @@ export function compilePlan(map: MarketMap, store: QuoteStore, previous: Plan = 
   return plan;
 }
 
-function newFeed(provider: string, slot: QuoteSlot, otherSlots: QuoteSlot[], invert: boolean): FeedPlan {
+function newFeed(provider: string, ticker: string, slot: QuoteSlot, otherSlots: QuoteSlot[], invert: boolean): FeedPlan {
   return {
     provider,
     slot,
     otherSlots,
     invert,
     normalizeBy: null,
+    ticker,
     priced: false,
+    state: FeedState.NoQuote,
+    quote: '',
+    quoteAt: 0,
     value: Number.NaN,
     plainText: undefined,
     from: undefined,

@@ -29,6 +29,10 @@ export class QuoteSlot implements Quote {
   held = false;
   /** Bumped whenever the price changes or is dropped. */
   version = 0;
+  /** The provider's last error code for this ticker and when it came (0: none); /status shows
+   *  it as the reason of a feed whose last word was an error. */
+  errorCode = 0;
+  errorAt = 0;
 }
 
 export class QuoteStore {
@@ -59,6 +63,13 @@ export class QuoteStore {
     slot.version += 1;
   }
 
+  /** Record that the provider reported error `code` for `ticker` at `at` (the price held stays). */
+  fail(provider: string, ticker: string, code: number, at: number): void {
+    const slot = this.slot(provider, ticker);
+    slot.errorCode = code;
+    slot.errorAt = at;
+  }
+
   /** The slot of a (provider, ticker), created empty if need be; it stays valid for good. */
   slot(provider: string, ticker: string): QuoteSlot {
     const quotes = this.quotesOf(provider);
@@ -81,7 +92,10 @@ export class QuoteStore {
     const quotes = this.byProvider.get(provider);
     if (!quotes) return;
     for (const [t, slot] of quotes) {
-      if (tickers.has(t) || !slot.held) continue;
+      if (tickers.has(t)) continue;
+      slot.errorCode = 0;
+      slot.errorAt = 0;
+      if (!slot.held) continue;
       slot.held = false;
       slot.price = '';
       slot.at = 0;

@@ -17,6 +17,7 @@ import type { Logger } from '../log.js';
 import { LogThrottle, redactUrls } from '../log.js';
 import type { ProviderMetrics } from '../metrics/provider.js';
 import type { ProviderSink } from './sink.js';
+import type { ProviderState } from './state.js';
 import { undici } from './undici.js';
 import { ErrorCode, errorCodeMessage, type DefiExchange, type HttpExchange, type ProviderResponse, type ProviderTicker } from './types.js';
 import { DefiTransport } from './defi-transport.js';
@@ -67,6 +68,10 @@ export class HttpPoller {
 
   get tickers(): readonly ProviderTicker[] {
     return this.tasks.flat();
+  }
+
+  get state(): ProviderState {
+    return this.o.sink.state;
   }
 
   private setTickers(tickers: readonly ProviderTicker[]): void {

@@ -10,11 +10,14 @@ import type { ProviderMetricsFactory } from '../metrics/provider.js';
 import type { QuoteStore } from '../oracle/store.js';
 import { HttpPoller } from './http-poller.js';
 import { ProviderSink } from './sink.js';
+import type { ProviderState } from './state.js';
 import type { Exchange, ProviderTicker } from './types.js';
 import { WsStream } from './ws-stream.js';
 
 interface Driver {
   readonly tickers: readonly ProviderTicker[];
+  /** What the driver last saw (connections, deliveries, errors), for /status. */
+  readonly state: ProviderState;
   start(): void;
   stop(): Promise<void>;
   update(tickers: readonly ProviderTicker[]): Promise<unknown>;
@@ -85,6 +88,11 @@ export class ProviderManager {
   /** Names of the providers currently running. */
   running(): string[] {
     return [...this.drivers.keys()].sort();
+  }
+
+  /** The state of every running provider (live objects: read, do not keep). */
+  states(): ReadonlyMap<string, ProviderState> {
+    return new Map([...this.drivers].map(([name, d]) => [name, d.state]));
   }
 
   start(map: MarketMap): void {

@@ -117,9 +117,11 @@ export class WsConnection {
     const heartbeat = this.startHeartbeat(ws, session, target.pingIntervalMs ?? o.config.pingInterval);
     this.conn('healthy');
     o.metrics.wsConnectionUp();
+    o.sink.state.healthy += 1;
     const healthySince = Date.now();
     await closed;
     o.metrics.wsConnectionDown();
+    o.sink.state.healthy -= 1;
     if (heartbeat) clearInterval(heartbeat);
     return Date.now() - healthySince;
   }

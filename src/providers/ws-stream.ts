@@ -7,6 +7,7 @@
  * chunk they were in, removed ones leave their chunk, new ones fill chunks with room and then
  * new chunks. (connect tears down and re-dials every connection of the provider.)
  */
+import type { ProviderState } from './state.js';
 import type { ProviderTicker } from './types.js';
 import { WsConnection, type WsConnectionOptions } from './ws-connection.js';
 
@@ -31,6 +32,10 @@ export class WsStream {
     return this.chunks.flatMap((c) => c.tickers);
   }
 
+  get state(): ProviderState {
+    return this.o.sink.state;
+  }
+
   /** Number of connections this stream keeps open (one per chunk). */
   get size(): number {
     return this.chunks.length;
@@ -38,7 +43,7 @@ export class WsStream {
 
   start(): void {
     this.started = true;
-    this.o.metrics.wsConfigured(this.chunks.length);
+    this.configured(this.chunks.length);
     for (const c of this.chunks) c.conn.start();
   }
 
@@ -62,14 +67,20 @@ export class WsStream {
     }
     for (const c of old) if (!reused.has(c)) stopping.push(c.conn.stop());
     this.chunks = next;
-    this.o.metrics.wsConfigured(next.length);
+    this.configured(next.length);
     await Promise.all(stopping);
     return { kept: reused.size, replaced: old.length - reused.size };
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.chunks.map((c) => c.conn.stop()));
-    this.o.metrics.wsConfigured(0);
+    this.configured(0);
+  }
+
+  /** The connections the provider is meant to hold: exported, and kept for /status. */
+  private configured(connections: number): void {
+    this.o.metrics.wsConfigured(connections);
+    this.o.sink.state.configured = connections;
   }
 
   private perConnection(): number {

@@ -1,6 +1,7 @@
 /**
  * The metrics server (connect service/servers/prometheus): the exposition on every path but
- * the health endpoints (health.ts), like connect (so /metrics and / both work), GET and HEAD only.
+ * the health endpoints (health.ts) and /status (status/endpoint.ts), like connect (so /metrics
+ * and / both work), GET and HEAD only.
  *
  * A flood of the metrics port must never starve the aggregation tick or the price API
  * (limits.ts): at most MAX_CONCURRENT_SCRAPES scrapes at once, each counted until its last
@@ -26,6 +27,8 @@ export type ScrapeMetrics = Pick<Metrics, 'scrapes' | 'scrapesInFlight'>;
 export interface MetricsServerOptions {
   /** Cut a response whose socket takes no byte for this long (default WRITE_TIMEOUT_MS). */
   writeTimeoutMs?: number;
+  /** `GET /status[?market=BASE/QUOTE]`: the status code and JSON body (status/endpoint.ts). */
+  status?: (market: string | undefined) => Promise<{ code: number; body: readonly Buffer[] }>;
 }
 
 /** Resolves once `res` has flushed its last byte or its connection is gone, whichever first. */
@@ -78,10 +81,18 @@ export function createMetricsServer(registry: Registry, metrics: ScrapeMetrics, 
       res.setHeader('allow', 'GET, HEAD');
       return sendJson(res, 405, { error: 'method not allowed' });
     }
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, query] = (req.url ?? '/').split('?', 2);
     if (path === '/healthz' || path === '/readyz') {
       const report = (path === '/healthz' ? liveness : readiness)(loop(), Date.now());
       return sendJson(res, report.status === 'ok' ? 200 : 503, report);
+    }
+    if (path === '/status' && o.status) {
+      const market = new URLSearchParams(query ?? '').get('market') ?? undefined;
+      const { code, body } = await o.status(market);
+      res.writeHead(code, { 'content-type': 'application/json', 'content-length': body.reduce((n, b) => n + b.length, 0) });
+      if (req.method === 'GET') for (const b of body) res.write(b);
+      res.end();
+      return;
     }
     if (inFlight >= MAX_CONCURRENT_SCRAPES || queued > MAX_QUEUED_SCRAPE_BYTES) {
       metrics.scrapes.inc({ code: '503' });

@@ -24,6 +24,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   server: ['config', 'grpc', 'oracle', 'metrics'],
   sim: ['config', 'grpc', 'exchanges'],
   validate: ['config', 'oracle', 'metrics', 'providers'],
+  // /status and the `status` command: reads the tick's plan and the providers' state.
+  status: ['config', 'oracle', 'providers'],
   tools: ['config', 'sim'],
 };
 

@@ -1,0 +1,75 @@
+/**
+ * The answers of `GET /status[?market=BASE/QUOTE]`. The whole map's answer (a few MB of JSON at
+ * 1000 markets × 8 providers) is built in slices of SLICE_MS with the event loop free between
+ * them, so asking never delays a tick by more than a slice; each market is read whole within one
+ * slice and carries the time of the tick it shows. It is built once per tick at most, however
+ * often it is asked for: requests during a build share it, later ones in the same tick reuse it.
+ */
+import type { MarketMap } from '../config/types.js';
+import { explain, explainMarket, marketEntries, ReportBuilder, type StatusSource } from './explain.js';
+
+export interface StatusAnswer {
+  readonly code: number;
+  /** The JSON text, in pieces to write in order. */
+  readonly body: readonly Buffer[];
+}
+
+const json = (value: unknown): Buffer[] => [Buffer.from(JSON.stringify(value))];
+
+/** Longest market name echoed back in an error. */
+const MAX_ECHO = 64;
+
+export interface StatusEndpointOptions {
+  /** Longest stretch of building without yielding to the event loop (ms). */
+  sliceMs: number;
+}
+
+export class StatusEndpoint {
+  private cached: { seq: number; map: MarketMap; body: Promise<Buffer[]> } | undefined;
+
+  constructor(
+    private readonly source: () => StatusSource,
+    private readonly o: StatusEndpointOptions = { sliceMs: 4 },
+  ) {}
+
+  async answer(market: string | undefined, now = Date.now()): Promise<StatusAnswer> {
+    if (market !== undefined) {
+      const report = explain(this.source(), now, market);
+      if (report) return { code: 200, body: json(report) };
+      return { code: 404, body: json({ error: `market ${market.slice(0, MAX_ECHO)} is not in the market map` }) };
+    }
+    const src = this.source();
+    const seq = src.lastTick?.current ? src.lastTick.seq : -1;
+    const hit = this.cached;
+    if (hit && hit.seq === seq && hit.map === src.marketMap) return { code: 200, body: await hit.body };
+    const body = this.build(src.marketMap, now);
+    this.cached = { seq, map: src.marketMap, body };
+    body.catch(() => {
+      if (this.cached?.body === body) this.cached = undefined;
+    });
+    return { code: 200, body: await body };
+  }
+
+  /** The whole map, slice by slice (each slice's markets serialised at once, so no one piece of
+   *  work grows with the map); each market reads the source as it is at its slice. */
+  private async build(map: MarketMap, now: number): Promise<Buffer[]> {
+    const entries = marketEntries(map);
+    const builder = new ReportBuilder(this.source(), now);
+    const slices: Buffer[] = [];
+    let i = 0;
+    while (i < entries.length) {
+      const src = this.source();
+      const until = performance.now() + this.o.sliceMs;
+      const parts: string[] = [];
+      do {
+        const m = explainMarket(src, entries[i++] as (typeof entries)[number], now);
+        builder.add(m);
+        parts.push(JSON.stringify(m));
+      } while (i < entries.length && performance.now() < until);
+      slices.push(Buffer.from(`${slices.length > 0 ? ',' : ''}${parts.join(',')}`));
+      if (i < entries.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const { head, tail } = builder.jsonAround();
+    return [Buffer.from(head), ...slices, Buffer.from(tail)];
+  }
+}
