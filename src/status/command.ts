@@ -89,8 +89,9 @@ export async function statusCommand(argv: readonly string[], io: Output): Promis
   } catch {
     body = undefined;
   }
-  if (code === 404 && body && typeof body === 'object' && 'error' in body) {
-    io.err(`oracle-sidecar status: ${String((body as { error: unknown }).error)}\n`);
+  const missing = body as { error?: unknown; market?: unknown } | undefined;
+  if (code === 404 && typeof missing?.market === 'string' && typeof missing.error === 'string') {
+    io.err(`oracle-sidecar status: ${missing.error}\n`);
     return 3;
   }
   if (code !== 200 || !isReport(body)) {

@@ -36,7 +36,8 @@ export class StatusEndpoint {
     if (market !== undefined) {
       const report = explain(this.source(), now, market);
       if (report) return { code: 200, body: json(report) };
-      return { code: 404, body: json({ error: `market ${market.slice(0, MAX_ECHO)} is not in the market map` }) };
+      const name = market.slice(0, MAX_ECHO);
+      return { code: 404, body: json({ error: `market ${name} is not in the market map`, market: name }) };
     }
     const src = this.source();
     const seq = src.lastTick?.current ? src.lastTick.seq : -1;

@@ -27,8 +27,13 @@ function errorText(e: StatusError): string {
 }
 
 function percent(ratio: number): string {
-  const p = ratio * 100;
+  const p = Math.abs(ratio) < 5e-6 ? 0 : ratio * 100;
   return `${p >= 0 ? '+' : ''}${p.toFixed(3)} %`;
+}
+
+/** A converted price to 12 significant digits (the float's last digits are rounding noise). */
+function num(v: number): string {
+  return String(Number(v.toPrecision(12)));
 }
 
 function header(r: StatusReport, url: string): string[] {
@@ -92,9 +97,9 @@ export function renderTable(r: StatusReport, url: string): string {
 function conversion(f: FeedStatus): string {
   if (f.quote === null) return 'no quote held';
   const steps = [`quote ${f.quote}, ${f.quote_age_seconds} s old at the tick`];
-  if (f.invert) steps.push(f.inverted === null ? 'inverted' : `inverted ${f.inverted}`);
+  if (f.invert) steps.push(f.inverted === null ? 'inverted' : `inverted ${num(f.inverted)}`);
   if (f.normalize_by !== null) steps.push(f.normalizer === null ? `× ${f.normalize_by} (no median)` : `× ${f.normalize_by} ${f.normalizer}`);
-  if (f.value !== null && (f.invert || f.normalize_by !== null)) steps.push(`= ${f.value}`);
+  if (f.value !== null && (f.invert || f.normalize_by !== null)) steps.push(`= ${num(f.value)}`);
   return steps.join(' → ');
 }
 
@@ -106,12 +111,12 @@ export function renderMarket(r: StatusReport, url: string): string {
   lines.push(`${m.market}  ${m.state}: ${price}${m.tick ? `, tick ${time(m.tick)}` : ''}`);
   lines.push(`  ${m.reason}`);
   const priced = m.feeds.filter((f) => f.state !== 'excluded').length;
-  lines.push(`└─ median ${m.median ?? '-'}  (${priced} of ${m.feeds.length} feeds priced, min ${m.min_providers})`);
+  lines.push(`└─ median ${m.median ?? '-'} ← ${priced} of ${m.feeds.length} feeds priced`);
   const rows = table(m.feeds.map((f) => [
     f.state,
     f.provider,
     f.ticker,
-    f.state === 'excluded' ? feedWhy(f) : `${f.value}${f.deviation === null ? '' : `  ${percent(f.deviation)}`}`,
+    f.state === 'excluded' || f.value === null ? feedWhy(f) : `${num(f.value)}${f.deviation === null ? '' : `  ${percent(f.deviation)}`}`,
   ]));
   m.feeds.forEach((f, i) => {
     const last = i === m.feeds.length - 1;

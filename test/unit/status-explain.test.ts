@@ -256,6 +256,6 @@ describe('/status endpoint', () => {
     expect(JSON.parse(text(one.body)).markets.map((m: MarketStatus) => m.market)).toEqual(['ETH/USD']);
     const missing = await endpoint.answer('XYZ/USD', NOW);
     expect(missing.code).toBe(404);
-    expect(JSON.parse(text(missing.body))).toEqual({ error: 'market XYZ/USD is not in the market map' });
+    expect(JSON.parse(text(missing.body))).toEqual({ error: 'market XYZ/USD is not in the market map', market: 'XYZ/USD' });
   });
 });
