@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { providerMetricsFactory } from './metrics/provider.js';
 import { TickMetrics } from './metrics/tick.js';
 import { PriceAges } from './metrics/price-age.js';
+import { retireRemoved } from './metrics/retire.js';
 import { SidecarRegistry } from './metrics/registry.js';
 import { Aggregator, EMPTY_SNAPSHOT, type Snapshot } from './oracle/aggregator.js';
 import { every } from './oracle/schedule.js';
@@ -156,6 +157,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
       log.error({ problems }, 'market map reload rejected; the previous map keeps being served');
       return { applied: false, problems, changed: [] };
     }
+    const prev = marketMap;
     marketMap = next;
     aggregator.setMarketMap(next);
     priceAges.setFeeds(providerTickers(next));
@@ -163,9 +165,11 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     unsupported = support.markets.map((m) => m.id);
     announceSupport();
     const changed = await providers.update(next);
+    // After the update: a removed provider has stopped and cannot write a retired series again.
+    const retired = await retireRemoved(metrics, prev, next, oracle);
     metrics.configReloadSuccessful.set(1);
     metrics.configReloadTimestamp.set(Date.now() / 1000);
-    log.info({ markets: Object.keys(next.markets).length, changed_providers: changed }, 'market map reloaded');
+    log.info({ markets: Object.keys(next.markets).length, changed_providers: changed, retired_series: retired }, 'market map reloaded');
     return { applied: true, problems: [], changed };
   };
 

@@ -95,6 +95,20 @@ export class HistogramFamily<L extends string> {
     }
   }
 
+  /** Every series whose labels `match` leaves the exposition and counts from zero; held
+   *  handles stay valid. Returns how many series were exposed. */
+  retire(match: (labels: Readonly<Record<string, string>>) => boolean): number {
+    let retired = 0;
+    for (const h of this.children.values()) {
+      if (!match(h.labels)) continue;
+      if (h.count > 0) retired += 1;
+      h.counts.fill(0);
+      h.sum = 0;
+      h.count = 0;
+    }
+    return retired;
+  }
+
   /** prom-client's read interface: the same values a prom-client Histogram returns (`le` of a
    *  bound is a number there, as here). */
   get(): Promise<FamilyValues<HistogramLabels>> {

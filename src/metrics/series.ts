@@ -208,6 +208,22 @@ export class SeriesFamily<L extends string> {
     this.table.texts.fill(undefined);
   }
 
+  /**
+   * Every series whose labels `match` leaves the exposition with its value zeroed (a counter
+   * that comes back restarts from 0); held handles stay valid and reappear when written.
+   * Returns how many series were exposed. O(series): for market map changes, not hot paths.
+   */
+  retire(match: (labels: Readonly<Record<string, string>>) => boolean): number {
+    const t = this.table;
+    let retired = 0;
+    for (let i = 0; i < t.count; i++) {
+      if (!match(t.labels[i] as Readonly<Record<string, string>>)) continue;
+      retired += t.written[i] as number;
+      t.clear(i);
+    }
+    return retired;
+  }
+
   /** prom-client's read interface (tests, getMetricsAsJSON). */
   get(): Promise<FamilyValues> {
     this.collectHook?.(this);

@@ -32,8 +32,9 @@ export class TickMetrics {
   constructor(private readonly m: TickFamilies) {}
 
   /**
-   * Resolve the series of a new plan. The series of markets and feeds that left the map (or were
-   * disabled) leave the exposition; new series are created in market-map order.
+   * Resolve the series of a new plan; new series are created in market-map order. The deviation,
+   * price-served and min-provider-count gauges are rewritten whole; every other series of what
+   * left the map is retired at reload (retire.ts).
    */
   setPlan(plan: Plan): void {
     const m = this.m;

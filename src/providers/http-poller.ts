@@ -46,6 +46,8 @@ export class HttpPoller {
   private endpoint = 0;
   private inFlight = new Set<Promise<void>>();
   private stopped = false;
+  /** Bumped by every ticker update, so a request started before it can tell. */
+  private generation = 0;
   private readonly defi: DefiTransport | undefined;
 
   constructor(private readonly o: HttpPollerOptions) {
@@ -82,6 +84,7 @@ export class HttpPoller {
     this.tasks = tasks;
     this.limit = Math.max(1, Math.min(config.maxQueries, tasks.length));
     this.next = 0;
+    this.generation += 1;
   }
 
   start(): void {
@@ -111,6 +114,7 @@ export class HttpPoller {
    *  endpoint call, in the transport). */
   private async fetch(tickers: ProviderTicker[]): Promise<void> {
     const { metrics } = this.o;
+    const generation = this.generation;
     let response: ProviderResponse;
     if (this.defi) {
       response = await this.fetchDefi(tickers, this.defi);
@@ -120,6 +124,7 @@ export class HttpPoller {
       metrics.apiLatency(Math.round(performance.now() - started));
     }
     if (this.stopped) return;
+    if (generation !== this.generation) response = this.stillPolled(response);
     this.o.sink.deliver(response);
     for (const r of response.resolved) {
       metrics.apiTickerStatus(r.ticker, 'success');
@@ -128,6 +133,14 @@ export class HttpPoller {
       metrics.apiTickerStatus(u.ticker, errorCodeMessage(u.code));
       this.warn(`${u.code}`, u.reason);
     }
+  }
+
+  /** The part of `response` whose tickers are still polled: a ticker removed while the request
+   *  was in flight is neither stored nor counted (its series were retired with it). */
+  private stillPolled(response: ProviderResponse): ProviderResponse {
+    const polled = new Set(this.tickers.map((t) => t.offChainTicker.toLowerCase()));
+    const keep = (q: { ticker: string }) => polled.has(q.ticker.toLowerCase());
+    return { resolved: response.resolved.filter(keep), unresolved: response.unresolved.filter(keep) };
   }
 
   /** A DeFi task; an adapter that throws fails its tickers instead of the loop. */

@@ -56,7 +56,7 @@ function poller(url: string, tickers: string[], o: Partial<ApiConfig> = {}) {
   const p = new HttpPoller({ name: 'fake', config, exchange: fakeExchange, tickers: list, sink: new ProviderSink(store, metrics), metrics, log: silentLog() });
   cleanups.push(() => p.stop());
   p.start();
-  return { registry, store };
+  return { registry, store, p };
 }
 
 describe('HTTP poller against a loopback server', () => {
@@ -115,6 +115,22 @@ describe('HTTP poller against a loopback server', () => {
     const { store } = poller(srv.url, ['A', 'B', 'C', 'D', 'E'], { atomic: false, batchSize: 2, interval: 20 });
     await waitFor(() => store.get('fake', 'E') && srv.requests.length >= 4);
     expect(srv.requests.slice(0, 4)).toEqual(['/q?s=A,B', '/q?s=C,D', '/q?s=E', '/q?s=A,B']);
+  });
+
+  it('drops what a request started before a ticker update says about a ticker removed meanwhile', async () => {
+    const held: http.ServerResponse[] = [];
+    const srv = await server((_req, res) => held.push(res));
+    const { registry, store, p } = poller(srv.url, ['AAA', 'BBB', 'CCC'], { interval: 10_000, timeout: 5000 });
+    await waitFor(() => held.length === 1);
+    await p.update(['AAA', 'CCC'].map((t) => ({ offChainTicker: t, metadataJSON: '' })));
+    held[0]?.end(JSON.stringify({ AAA: '1.5', BBB: '2.5' }));
+    await waitFor(() => store.get('fake', 'AAA'));
+    expect(store.get('fake', 'BBB')).toBeUndefined();
+    for (const name of ['side_car_provider_status_responses_per_id', 'side_car_provider_last_updated_id', 'side_car_api_response_internal_status']) {
+      expect(await sample(registry, name, { id: 'bbb' }), name).toBe(0);
+    }
+    expect(await sample(registry, 'side_car_provider_status_responses_per_id', { id: 'aaa', status: 'success' })).toBe(1);
+    expect(await sample(registry, 'side_car_provider_status_responses_per_id', { id: 'ccc', status: 'failure' })).toBe(1);
   });
 
   it('never has more than maxQueries requests in flight', async () => {
