@@ -195,7 +195,7 @@ function idleFeed(src: StatusSource, pc: MarketProviderConfig, state: 'pending' 
     ticker: pc.off_chain_ticker,
     state: 'excluded',
     reason: state === 'disabled' ? 'market_disabled' : unavailable !== undefined ? 'provider_unavailable' : 'pending',
-    detail: unavailable,
+    detail: unavailable ?? null,
     quote: null,
     quote_age_seconds: null,
     invert: pc.invert,
@@ -214,7 +214,7 @@ function feedStatus(
   const errorSlot = lastError(f);
   const priced = f.state === FeedState.Priced;
   let reason = FEED_REASONS[f.state];
-  let detail: string | undefined;
+  let detail: string | null = null;
   if (!priced) {
     const unavailable = src.unavailable.get(pc.name);
     if (unavailable !== undefined) {

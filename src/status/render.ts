@@ -47,7 +47,7 @@ function header(r: StatusReport, url: string): string[] {
 /** Why a feed is not in the median, in a few words. */
 function feedWhy(f: FeedStatus): string {
   const why = f.reason ?? f.state;
-  return f.detail === undefined ? why : `${why} (${f.detail})`;
+  return f.detail === null ? why : `${why} (${f.detail})`;
 }
 
 function marketNotes(m: MarketStatus): string {

@@ -78,7 +78,7 @@ export interface FeedStatus {
   readonly state: 'used' | 'priced' | 'excluded';
   readonly reason: FeedReason | null;
   /** More on the reason (the error code and message, the staleness limit, why a provider cannot run). */
-  readonly detail: string | undefined;
+  readonly detail: string | null;
   /** The quote as the exchange sent it, and its age at the tick (null: none held). */
   readonly quote: string | null;
   readonly quote_age_seconds: number | null;
