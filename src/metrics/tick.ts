@@ -32,15 +32,12 @@ export class TickMetrics {
   constructor(private readonly m: TickFamilies) {}
 
   /**
-   * Resolve the series of a new plan; new series are created in market-map order. The deviation,
-   * price-served and min-provider-count gauges are rewritten whole; every other series of what
-   * left the map is retired at reload (retire.ts).
+   * Resolve the series of a new plan; new series are created in market-map order. What stays in
+   * the map keeps its series and values; the series of what left it are retired at reload
+   * (retire.ts).
    */
   setPlan(plan: Plan): void {
     const m = this.m;
-    m.priceDeviation.reset();
-    m.marketPriceServed.reset();
-    m.marketMinProviders.reset();
     const firstFeed = new Map<MarketPlan, number>();
     let feeds = 0;
     for (const market of plan) {
