@@ -1,5 +1,6 @@
 # oracle-sidecar: build with the full toolchain, run on a slim Node LTS as a non-root user.
-FROM node:24-bookworm-slim AS build
+# Both stages use one exact Node 24 LTS release; bump them together.
+FROM node:24.19.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -7,7 +8,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:24-bookworm-slim
+FROM node:24.19.0-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/*
@@ -27,5 +28,9 @@ RUN ln -s /app/bin/connect /usr/local/bin/connect \
  && chown node:node /app
 USER node
 EXPOSE 8080 8002
+# Liveness from /healthz on the metrics port, checked with node (no curl in the image). If
+# metrics.prometheusServerAddress moves the metrics port, set HEALTHCHECK_PORT to match.
+ENV HEALTHCHECK_PORT=8002
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["node", "/app/dist/src/tools/healthcheck.js"]
 ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/src/main.js"]
 CMD ["--oracle-config", "oracle.json", "--market-config-path", "market.json"]

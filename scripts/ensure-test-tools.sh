@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end tests need, from Debian packages:
 #   prometheus                  a real Prometheus and promtool (or set PROMETHEUS_BIN)
+#   prometheus-alertmanager     a real Alertmanager and amtool (or set ALERTMANAGER_BIN)
 #   golang-go                   go, to build the grpc-go client in test/go/
 #   golang-google-grpc-dev      grpc-go sources in /usr/share/gocode (built with GO111MODULE=off)
 #   golang-google-protobuf-dev  Go protobuf sources in /usr/share/gocode
@@ -11,6 +12,7 @@ gocode=/usr/share/gocode/src
 missing=()
 have() { command -v "$1" >/dev/null 2>&1; }
 { have "${PROMETHEUS_BIN:-prometheus}" && have promtool; } || missing+=(prometheus)
+{ have "${ALERTMANAGER_BIN:-prometheus-alertmanager}" && have amtool; } || missing+=(prometheus-alertmanager)
 have go || missing+=(golang-go)
 [ -d "$gocode/google.golang.org/grpc" ] || missing+=(golang-google-grpc-dev)
 [ -d "$gocode/google.golang.org/protobuf" ] || missing+=(golang-google-protobuf-dev)

@@ -1,6 +1,7 @@
 /**
  * A real Prometheus (Debian package `prometheus`) on a free loopback port with a temporary
- * data directory, scraping the given targets every 500 ms.
+ * data directory, scraping the given targets every 500 ms, optionally sending its alerts to
+ * Alertmanagers (host:port).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,13 @@ export interface Prometheus {
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
 
-export async function startPrometheus(targets: string[], o: { ruleFiles?: string[]; job?: string } = {}): Promise<Prometheus> {
+export interface PrometheusOptions {
+  ruleFiles?: string[];
+  job?: string;
+  alertmanagers?: string[];
+}
+
+export async function startPrometheus(targets: string[], o: PrometheusOptions = {}): Promise<Prometheus> {
   // A free port can be taken by a concurrent test before Prometheus binds it: retry on a new one.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -28,7 +35,7 @@ export async function startPrometheus(targets: string[], o: { ruleFiles?: string
   }
 }
 
-async function startOnce(targets: string[], o: { ruleFiles?: string[]; job?: string }, port: number): Promise<Prometheus> {
+async function startOnce(targets: string[], o: PrometheusOptions, port: number): Promise<Prometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'oracle-sidecar-prom-'));
   const config = [
     'global:',
@@ -36,6 +43,9 @@ async function startOnce(targets: string[], o: { ruleFiles?: string[]; job?: str
     '  scrape_timeout: 400ms',
     '  evaluation_interval: 500ms',
     ...(o.ruleFiles?.length ? ['rule_files:', ...o.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)] : []),
+    ...(o.alertmanagers?.length
+      ? ['alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: [${o.alertmanagers.map((t) => JSON.stringify(t)).join(', ')}]`]
+      : []),
     'scrape_configs:',
     `  - job_name: ${JSON.stringify(o.job ?? 'oracle-sidecar')}`,
     '    static_configs:',

@@ -26,3 +26,28 @@ describe('run commands', () => {
     for (const name of ['connect', 'slinky', 'oracle-sidecar']) expect(read('Dockerfile')).toContain(`ln -s /app/bin/connect /usr/local/bin/${name}`);
   });
 });
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+
+  it('pins every base image to one exact Node 24 (LTS) release', () => {
+    const images = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(images.length).toBeGreaterThanOrEqual(2);
+    for (const image of images) expect(image).toMatch(/^node:24\.\d+\.\d+-bookworm-slim$/);
+    expect(new Set(images).size).toBe(1);
+  });
+
+  it('checks health with a script the image copies, on the metrics port', () => {
+    const check = /^HEALTHCHECK (?:--\S+ )*CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(check, 'HEALTHCHECK ... CMD in exec form').toBeDefined();
+    const argv = JSON.parse(check ?? '[]') as string[];
+    expect(argv).toEqual(['node', '/app/dist/src/tools/healthcheck.js']);
+    // The runtime stage copies dist/src into /app, and the script's source is compiled there.
+    expect(dockerfile).toMatch(/^WORKDIR \/app$/m);
+    expect(dockerfile).toContain('COPY --from=build /app/dist/src ./dist/src');
+    expect(read('src/tools/healthcheck.ts')).toContain('/healthz');
+    expect(dockerfile).toMatch(/^ENV HEALTHCHECK_PORT=8002$/m);
+    expect(dockerfile).toMatch(/^EXPOSE .*\b8002\b/m);
+    expect((JSON.parse(read('oracle.json')) as { metrics: { prometheusServerAddress: string } }).metrics.prometheusServerAddress).toMatch(/:8002$/);
+  });
+});
