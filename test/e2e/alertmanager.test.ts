@@ -10,10 +10,9 @@
  *  - OracleSidecarDown inhibits every other alert of its instance, not of another instance;
  *  - stopping the side-car notifies OracleSidecarDown.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -21,7 +20,7 @@ import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { startAlertmanager, type AmAlert, type Alertmanager } from '../helpers/alertmanager.js';
 import { ROOT, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/metrics.js';
-import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
+import { shortenedRuleFiles, startPrometheus, type Prometheus } from '../helpers/prometheus.js';
 
 const JOB = 'oracle-sidecar';
 const MARKET = 'atom/usd';
@@ -46,14 +45,6 @@ function marketMap(): object {
     return { ticker: { ...m.ticker, min_provider_count: 2 }, provider_configs: providers };
   };
   return { markets: { 'ATOM/USD': pick('ATOM/USD', ['kraken_api', 'coinbase_ws']), 'BTC/USD': pick('BTC/USD', ['bitstamp_ws', 'bitfinex_ws', 'crypto_dot_com_ws']) } };
-}
-
-/** Rules as shipped, with windows, `for:` and the 5-minute staleness threshold shortened. */
-function testRules(file: string): string {
-  return readFileSync(join(ROOT, 'config/prometheus', file), 'utf8')
-    .replace(/\[\d+[smh]\]/g, '[10s]')
-    .replace(/for: *\d+[smh]/g, 'for: 2s')
-    .replace(/side_car_provider_price_age_seconds(\{[^}]*\})? *> *300/g, 'side_car_provider_price_age_seconds$1 > 3');
 }
 
 const runbooks = new Map(
@@ -95,12 +86,7 @@ beforeAll(async () => {
   // A dead provider's last quote stops counting after 2 s (not 2 min), so the market drops fast.
   daemon = await startDaemon({ ...sim.oracleOverride(), maxPriceAge: '2s' }, marketMap());
   instance = daemon.metricsUrl.replace('http://', '');
-  const dir = mkdtempSync(join(tmpdir(), 'oracle-sidecar-rules-'));
-  const ruleFiles = ['recording.yml', 'alerts.yml'].map((f) => {
-    const path = join(dir, f);
-    writeFileSync(path, testRules(f));
-    return path;
-  });
+  const ruleFiles = shortenedRuleFiles();
   prom = await startPrometheus([instance], { ruleFiles, job: JOB, alertmanagers: [am.address] });
   await waitFor(async () => (await prom.query(`side_car_market_price_served{id="${MARKET}"} == 1`)).length === 1, 20_000, 250);
 }, 60_000);

@@ -8,15 +8,14 @@
  *  - every metric our rules use exists in the live scrape;
  *  - every PromQL expression of connect's dashboard and of ours returns data.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { dashboardExpressions, substituteVariables } from '../helpers/dashboard.js';
 import { ROOT, parseExposition, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/metrics.js';
-import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
+import { shortenedRuleFiles, startPrometheus, type Prometheus } from '../helpers/prometheus.js';
 
 const JOB = 'oracle-sidecar';
 const market = JSON.parse(readFileSync(join(ROOT, 'market.json'), 'utf8')) as { markets: Record<string, unknown> };
@@ -25,14 +24,6 @@ const MARKETS = Object.keys(market.markets).length;
 let sim: Simulator;
 let daemon: Daemon;
 let prom: Prometheus;
-
-/** Rules as shipped, with windows, `for:` and the 5-minute staleness threshold shortened. */
-function testRules(file: string): string {
-  return readFileSync(join(ROOT, 'config/prometheus', file), 'utf8')
-    .replace(/\[\d+[smh]\]/g, '[10s]')
-    .replace(/for: *\d+[smh]/g, 'for: 2s')
-    .replace(/side_car_provider_price_age_seconds(\{[^}]*\})? *> *300/g, 'side_car_provider_price_age_seconds$1 > 3');
-}
 
 async function alerts(state: 'firing' | 'pending' | 'any' = 'firing'): Promise<Array<Record<string, string>>> {
   const sel = state === 'any' ? '' : `alertstate="${state}"`;
@@ -60,12 +51,7 @@ beforeAll(async () => {
   }
   daemon = await startDaemon(override, market);
   await waitFor(async () => (await served()) === MARKETS, 20_000);
-  const dir = mkdtempSync(join(tmpdir(), 'oracle-sidecar-rules-'));
-  const ruleFiles = ['recording.yml', 'alerts.yml'].map((f) => {
-    const path = join(dir, f);
-    writeFileSync(path, testRules(f));
-    return path;
-  });
+  const ruleFiles = shortenedRuleFiles();
   prom = await startPrometheus([daemon.metricsUrl.replace('http://', '')], { ruleFiles, job: JOB });
   await waitFor(async () => (await prom.query(`up{job="${JOB}"} == 1`)).length === 1, 20_000, 250);
 }, 90_000);

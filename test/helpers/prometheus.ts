@@ -4,10 +4,28 @@
  * Alertmanagers (host:port).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './daemon.js';
+import { ROOT, freePort } from './daemon.js';
+
+/**
+ * The shipped rule files (config/prometheus/recording.yml and alerts.yml) written to a temporary
+ * directory with windows, `for:` and the 5-minute staleness threshold shortened, so the alerts
+ * fire within seconds; returns their paths.
+ */
+export function shortenedRuleFiles(): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'oracle-sidecar-rules-'));
+  return ['recording.yml', 'alerts.yml'].map((f) => {
+    const path = join(dir, f);
+    const rules = readFileSync(join(ROOT, 'config/prometheus', f), 'utf8')
+      .replace(/\[\d+[smh]\]/g, '[10s]')
+      .replace(/for: *\d+[smh]/g, 'for: 2s')
+      .replace(/side_car_provider_price_age_seconds(\{[^}]*\})? *> *300/g, 'side_car_provider_price_age_seconds$1 > 3');
+    writeFileSync(path, rules);
+    return path;
+  });
+}
 
 export interface Prometheus {
   readonly url: string;
