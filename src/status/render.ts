@@ -98,7 +98,10 @@ function conversion(f: FeedStatus): string {
   if (f.quote === null) return 'no quote held';
   const steps = [`quote ${f.quote}, ${f.quote_age_seconds} s old at the tick`];
   if (f.invert) steps.push(f.inverted === null ? 'inverted' : `inverted ${num(f.inverted)}`);
-  if (f.normalize_by !== null) steps.push(f.normalizer === null ? `× ${f.normalize_by} (no median)` : `× ${f.normalize_by} ${f.normalizer}`);
+  if (f.normalize_by !== null) {
+    const by = f.normalizer ?? (f.reason === 'normalizer_unpriced' ? '(no median)' : f.reason === 'normalizer_missing' ? '(not an enabled market)' : '');
+    steps.push(`× ${f.normalize_by} ${by}`.trimEnd());
+  }
   if (f.value !== null && (f.invert || f.normalize_by !== null)) steps.push(`= ${num(f.value)}`);
   return steps.join(' → ');
 }

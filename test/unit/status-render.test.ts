@@ -23,6 +23,7 @@ const MAP = marketMap(
     feed('mexc_ws', 'BTCUSD'),
     feed('c_api', 'BTC-USD'),
     feed('d_api', 'BTC-USD'),
+    feed('okx_ws', 'BTC-USDT', { normalize: 'USDT/USD' }),
   ]),
   market('ETH/USD', 6, 3, [feed('coinbase_ws', 'ETH-USD'), feed('bybit_ws', 'ETHUSD'), feed('huobi_ws', 'ethusd'), feed('gate_ws', 'ETH_USD'), feed('mexc_ws', 'ETHUSD')]),
   market('EUR/USD', 6, 1, [feed('coinbase_ws', 'EUR-USD')], false),
@@ -36,6 +37,7 @@ function report(only?: string): StatusReport {
   store.update('binance_ws', 'BTCUSDT', '63990', NOW);
   store.update('kraken_api', 'USD-BTC', '0.0000156', NOW);
   store.update('bybit_ws', 'BTCUSD', '64100', NOW - 90_000);
+  store.update('okx_ws', 'BTC-USDT', '64000', NOW - 90_000);
   store.fail('mexc_ws', 'BTCUSD', 1, NOW - 1000);
   store.update('coinbase_ws', 'ETH-USD', '3400', NOW);
   agg.tick(NOW - 250);
@@ -68,7 +70,7 @@ describe('status table', () => {
   });
 
   it('has one line per market with state, price, providers and the failing feeds', () => {
-    expect(line('BTC/USD')).toMatch(/^BTC\/USD\s+served\s+6400279800\s+5\s+3\/7 \(min 2\)\s+4 excluded: bybit_ws: stale, mexc_ws: error 1, c_api: not_received, \+1 more$/);
+    expect(line('BTC/USD')).toMatch(/^BTC\/USD\s+served\s+6400279800\s+5\s+3\/8 \(min 2\)\s+5 excluded: bybit_ws: stale, mexc_ws: error 1, c_api: not_received, \+2 more$/);
     expect(line('ETH/USD')).toMatch(/^ETH\/USD\s+below_min_providers\s+-\s+6\s+1\/5 \(min 3\)\s+4 excluded:/);
     expect(line('EUR/USD')).toMatch(/^EUR\/USD\s+disabled\s+-\s+6\s+-$/);
   });
@@ -85,7 +87,7 @@ describe('status tree for one market', () => {
 
   it('starts from the served price and the median', () => {
     expect(out).toContain('BTC/USD  served: price 6400279800 (decimals 5), tick');
-    expect(out).toContain('└─ median 64002.798 ← 3 of 7 feeds priced');
+    expect(out).toContain('└─ median 64002.798 ← 3 of 8 feeds priced');
   });
 
   it('shows each feed with its raw quote and conversions, and why excluded ones are', () => {
@@ -98,6 +100,8 @@ describe('status tree for one market', () => {
     expect(lines[at('bybit_ws') + 1]).toContain('quote 64100, 90 s old at the tick');
     expect(lines[at('mexc_ws')]).toContain('error (1: rate limit exceeded)');
     expect(lines[at('mexc_ws') + 2]).toContain('last error 1 rate limit exceeded, 1.05 s ago');
-    expect(lines[at('d_api')]).toMatch(/└─ excluded\s+d_api\s+BTC-USD\s+provider_unavailable \(not_implemented\)/);
+    expect(lines[at('d_api')]).toMatch(/├─ excluded\s+d_api\s+BTC-USD\s+provider_unavailable \(not_implemented\)/);
+    // A stale feed was not normalised: its normaliser is named, with no claim about its median.
+    expect(lines[at('okx_ws') + 1]).toMatch(/└─ quote 64000, 90 s old at the tick → × USDT\/USD$/);
   });
 });
