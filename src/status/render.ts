@@ -31,6 +31,16 @@ function percent(ratio: number): string {
   return `${p >= 0 ? '+' : ''}${p.toFixed(3)} %`;
 }
 
+/** Significant digits of an exact decimal shown in full; longer ones are cut, with "…". */
+const EXACT_DIGITS = 15;
+
+/** An exact decimal (a quote, a median) as shown: in full unless it is very long. */
+function exact(text: string): string {
+  const digits = text.replace(/^[0.]+/, '').replace('.', '').length;
+  if (digits <= EXACT_DIGITS || !/^\d+(\.\d+)?$/.test(text)) return text;
+  return `${String(Number(Number(text).toPrecision(EXACT_DIGITS)))}…`;
+}
+
 /** A converted price to 12 significant digits (the float's last digits are rounding noise). */
 function num(v: number): string {
   return String(Number(v.toPrecision(12)));
@@ -96,10 +106,10 @@ export function renderTable(r: StatusReport, url: string): string {
 /** How a feed's value came from its quote: raw quote, age, inversion, normalisation. */
 function conversion(f: FeedStatus): string {
   if (f.quote === null) return 'no quote held';
-  const steps = [`quote ${f.quote}, ${f.quote_age_seconds} s old at the tick`];
+  const steps = [`quote ${exact(f.quote)}, ${f.quote_age_seconds} s old at the tick`];
   if (f.invert) steps.push(f.inverted === null ? 'inverted' : `inverted ${num(f.inverted)}`);
   if (f.normalize_by !== null) {
-    const by = f.normalizer ?? (f.reason === 'normalizer_unpriced' ? '(no median)' : f.reason === 'normalizer_missing' ? '(not an enabled market)' : '');
+    const by = (f.normalizer === null ? null : exact(f.normalizer)) ?? (f.reason === 'normalizer_unpriced' ? '(no median)' : f.reason === 'normalizer_missing' ? '(not an enabled market)' : '');
     steps.push(`× ${f.normalize_by} ${by}`.trimEnd());
   }
   if (f.value !== null && (f.invert || f.normalize_by !== null)) steps.push(`= ${num(f.value)}`);
@@ -114,7 +124,7 @@ export function renderMarket(r: StatusReport, url: string): string {
   lines.push(`${m.market}  ${m.state}: ${price}${m.tick ? `, tick ${time(m.tick)}` : ''}`);
   lines.push(`  ${m.reason}`);
   const priced = m.feeds.filter((f) => f.state !== 'excluded').length;
-  lines.push(`└─ median ${m.median ?? '-'} ← ${priced} of ${m.feeds.length} feeds priced`);
+  lines.push(`└─ median ${m.median === null ? '-' : exact(m.median)} ← ${priced} of ${m.feeds.length} feeds priced`);
   const rows = table(m.feeds.map((f) => [
     f.state,
     f.provider,

@@ -129,9 +129,9 @@ describe('oracle-sidecar status', () => {
     const r = await cli('BTC/USD');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/BTC\/USD {2}served: price \d+ \(decimals 5\), tick/);
-    expect(r.stdout).toMatch(/└─ median [\d.]+ ← \d+ of \d+ feeds priced/);
+    expect(r.stdout).toMatch(/└─ median [\d.]+…? ← \d+ of \d+ feeds priced/);
     expect(r.stdout).toMatch(/├─ used\s+binance_ws\s+BTCUSDT/);
-    expect(r.stdout).toMatch(/└─ quote [\d.]+, [\d.]+ s old at the tick → × USDT\/USD [\d.]+ → = [\d.]+/);
+    expect(r.stdout).toMatch(/└─ quote [\d.]+…?, [\d.]+ s old at the tick → × USDT\/USD [\d.]+…? → = [\d.]+/);
   });
 
   it('--json prints the answer as it came', async () => {

@@ -105,3 +105,13 @@ describe('status tree for one market', () => {
     expect(lines[at('okx_ws') + 1]).toMatch(/└─ quote 64000, 90 s old at the tick → × USDT\/USD$/);
   });
 });
+
+describe('status tree: long exact decimals', () => {
+  it('a median or normaliser with more than 15 significant digits is cut, with an ellipsis', () => {
+    const r = report('BTC/USD');
+    const m = r.markets[0] as (typeof r.markets)[number];
+    const long = { ...r, markets: [{ ...m, median: '3396.14471764456266740332100000000358271380162388' }] };
+    expect(renderMarket(long, 'x')).toContain('└─ median 3396.14471764456… ←');
+    expect(renderMarket(r, 'x')).toContain('└─ median 64002.798 ←');
+  });
+});
