@@ -115,3 +115,18 @@ describe('status tree: long exact decimals', () => {
     expect(renderMarket(r, 'x')).toContain('└─ median 64002.798 ←');
   });
 });
+
+describe('README', () => {
+  it('shows status output in the format the command prints today', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const words = (line: string | undefined) => (line ?? '').trim().split(/\s+/).join(' ');
+    const rendered = renderTable(report(), 'http://127.0.0.1:8002').split('\n');
+    const shown = readme.slice(readme.indexOf('$ oracle-sidecar status\n')).split('\n');
+    for (const header of ['MARKET', 'PROVIDER']) {
+      expect(words(shown.find((l) => l.startsWith(`${header} `)))).toBe(words(rendered.find((l) => l.startsWith(`${header} `))));
+    }
+    expect(shown[1]).toMatch(/^oracle-sidecar \S+ at http:\/\/127\.0\.0\.1:8002$/);
+    expect(readme).toMatch(/\$ oracle-sidecar status ETH\/USD\n[^`]*└─ median [\d.]+…? ← \d+ of \d+ feeds priced\n/);
+  });
+});
