@@ -6,6 +6,7 @@
  * often it is asked for: requests during a build share it, later ones in the same tick reuse it.
  */
 import type { MarketMap } from '../config/types.js';
+import { ByteWriter } from '../metrics/byte-writer.js';
 import { explain, explainMarket, marketEntries, ReportBuilder, type StatusSource } from './explain.js';
 
 export interface StatusAnswer {
@@ -26,6 +27,8 @@ export interface StatusEndpointOptions {
 
 export class StatusEndpoint {
   private cached: { seq: number; map: MarketMap; body: Promise<Buffer[]> } | undefined;
+  /** The size of the last whole-map answer: the next one's buffer starts that large. */
+  private lastSize = 64 * 1024;
 
   constructor(
     private readonly source: () => StatusSource,
@@ -51,26 +54,25 @@ export class StatusEndpoint {
     return { code: 200, body: await body };
   }
 
-  /** The whole map, slice by slice (each slice's markets serialised at once, so no one piece of
-   *  work grows with the map); each market reads the source as it is at its slice. */
+  /** The whole map, slice by slice, into one buffer; each market reads the source as it is at
+   *  its slice. */
   private async build(map: MarketMap, now: number): Promise<Buffer[]> {
     const entries = marketEntries(map);
     const builder = new ReportBuilder(this.source(), now);
-    const slices: Buffer[] = [];
+    const w = new ByteWriter(this.lastSize);
     let i = 0;
     while (i < entries.length) {
       const src = this.source();
       const until = performance.now() + this.o.sliceMs;
-      const parts: string[] = [];
       do {
-        const m = explainMarket(src, entries[i++] as (typeof entries)[number], now);
-        builder.add(m);
-        parts.push(JSON.stringify(m));
+        const e = entries[i] as (typeof entries)[number];
+        if (i++ > 0) w.text(',');
+        builder.add(e.market, e.id, explainMarket(w, src, e, now));
       } while (i < entries.length && performance.now() < until);
-      slices.push(Buffer.from(`${slices.length > 0 ? ',' : ''}${parts.join(',')}`));
       if (i < entries.length) await new Promise((resolve) => setImmediate(resolve));
     }
+    this.lastSize = w.length;
     const { head, tail } = builder.jsonAround();
-    return [Buffer.from(head), ...slices, Buffer.from(tail)];
+    return [Buffer.from(head), w.result(), Buffer.from(tail)];
   }
 }

@@ -25,7 +25,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   sim: ['config', 'grpc', 'exchanges'],
   validate: ['config', 'oracle', 'metrics', 'providers'],
   // /status and the `status` command: reads the tick's plan and the providers' state.
-  status: ['config', 'oracle', 'providers'],
+  status: ['config', 'oracle', 'metrics', 'providers'],
   tools: ['config', 'sim'],
 };
 

@@ -157,6 +157,16 @@ describe('/status: feeds', () => {
     expect(kraken.deviation).toBeCloseTo((1 / 0.0000156 - 64002.798) / 64002.798, 12);
   });
 
+  it('every feed has the same keys in the same order, however it was written', () => {
+    const { source } = priced();
+    const r = explain(source(), NOW + 10);
+    const keys = (f: FeedStatus) => Object.keys(f).join(',');
+    const btc = find(r, 'BTC/USD');
+    const expected = 'provider,ticker,invert,normalize_by,state,reason,detail,quote,quote_age_seconds,inverted,normalizer,value,deviation,error';
+    for (const f of [...btc.feeds, ...find(r, 'ETH/USD').feeds, ...find(r, 'EUR/USD').feeds]) expect(keys(f)).toBe(expected);
+    expect(feedOf(find(r, 'ETH/USD'), 'coinbase_ws')).toMatchObject({ state: 'priced', quote: '3400', deviation: null, error: null });
+  });
+
   it('excluded feeds say why: stale, not received, error code, unavailable provider, normaliser, invalid price', () => {
     const { source } = priced();
     const r = explain(source(), NOW + 10);
@@ -233,8 +243,18 @@ describe('/status endpoint', () => {
     const endpoint = new StatusEndpoint(s.source, { sliceMs: 0 });
     const answer = await endpoint.answer(undefined, NOW + 10);
     expect(answer.code).toBe(200);
-    expect(answer.body.length).toBeGreaterThan(8);
     expect(JSON.parse(text(answer.body))).toEqual(JSON.parse(JSON.stringify(explain(s.source(), NOW + 10))));
+  });
+
+  it('yields to the event loop between slices: a tick during the build shows in the markets built after it', async () => {
+    const s = priced();
+    const endpoint = new StatusEndpoint(s.source, { sliceMs: 0 });
+    const pending = endpoint.answer(undefined, NOW + 10);
+    setImmediate(() => s.agg.tick(NOW + 250));
+    const r = JSON.parse(text((await pending).body)) as StatusReport;
+    const ticks = r.markets.map((m) => m.tick).filter((t) => t !== null);
+    expect(ticks[0]).toBe(new Date(NOW).toISOString());
+    expect(ticks.at(-1)).toBe(new Date(NOW + 250).toISOString());
   });
 
   it('is built once per tick: asked again in the same tick it answers the same bytes, after a tick anew', async () => {
