@@ -32,7 +32,7 @@ const ingest = await runIngest(3, 3000, 200);
 const peer = await runPeer(3, 3000, 200);
 const tick = runTick(3, 300);
 const scrape = await runScrape(3, 100);
-const status = await runStatus(3, 30);
+const status = await runStatus(3, 100);
 const fresh = await runFreshness(3, 20);
 const small = await runFootprint(125, 3, 10_000);
 const large = await runFootprint(1000, 3, 10_000);
@@ -58,7 +58,7 @@ rows.push(['Tick (1000 markets × 8 providers), every quote new', `p50 ${f(tick.
 rows.push(['Tick (1000 × 8), quotes unchanged', `p50 ${f(tick.unchanged.p50, 2)} ms, p99 ${f(tick.unchanged.p99, 2)} ms, max ${f(tick.unchanged.max, 2)} ms`, `${tick.ticks} ticks × ${tick.runs} runs`, 'p99 ≤ 5 ms', ok(tick.unchanged.p99 <= 5)]);
 rows.push(['Scrape /metrics (1000 × 8)', `p50 ${f(scrape.p50)} ms, p99 ${f(scrape.p99)} ms, slowest ${f(scrape.max)} ms`, `${scrape.series.toLocaleString('en-US')} series, ${f(scrape.bytes / 2 ** 20)} MiB; ${scrape.scrapes} scrapes × ${scrape.runs} runs by ${scrape.client}`, 'p99 ≤ 30 ms', ok(scrape.p99 <= 30)]);
 rows.push(['Tick lateness while scraping 1/s', `max ${f(scrape.lateScrapeMax, 2)} ms, p99 ${f(scrape.lateScrapeP99, 2)} ms`, `without scrapes: max ${f(scrape.lateQuietMax, 2)} ms`, '≤ 10 ms', ok(scrape.lateScrapeMax <= 10)]);
-rows.push(['/status, whole map (1000 × 8)', `p50 ${f(status.p50)} ms, p99 ${f(status.p99)} ms, slowest ${f(status.max)} ms`, `${f(status.bytes / 2 ** 20)} MiB of JSON; ${status.requests} requests × ${status.runs} runs by ${status.client}, one a second while ticking; tick lateness max ${f(status.lateMax, 2)} ms, p99 ${f(status.lateP99, 2)} ms`, '≤ 50 ms; lateness ≤ 10 ms', `${ok(status.p99 <= 50)}, lateness ${ok(status.lateMax <= 10)}`]);
+rows.push(['/status, whole map (1000 × 8)', `p50 ${f(status.p50)} ms, p99 ${f(status.p99)} ms, slowest ${f(status.max)} ms`, `${f(status.bytes / 2 ** 20)} MiB of JSON; ${status.requests} requests × ${status.runs} runs by ${status.client}, two a second while ticking; tick lateness max ${f(status.lateMax, 2)} ms, p99 ${f(status.lateP99, 2)} ms`, '≤ 50 ms; lateness ≤ 10 ms', `${ok(status.p99 <= 50)}, lateness ${ok(status.lateMax <= 10)}`]);
 rows.push(['Freshness (sim price → /prices)', `p50 ${f(fresh.p50)} ms, p99 ${f(fresh.p99)} ms, max ${f(fresh.max)} ms`, `${fresh.samples} changes, updateInterval ${UPDATE_INTERVAL_MS} ms`, `p99 ≤ ${UPDATE_INTERVAL_MS + 10} ms`, ok(fresh.p99 <= UPDATE_INTERVAL_MS + 10)]);
 rows.push(['Footprint 125 markets', `CPU ${f(small.cpuPct)} % of one core, RSS ${f(small.rssMB, 0)} MB`, `${small.served} markets served, ${f(small.msgsPerSec, 0)} msg/s handled; floor (bare ws clients, same streams): CPU ${f(small.floorCpuPct)} %, RSS ${f(small.floorRssMB, 0)} MB`, '≤ 3 % CPU, ≤ 100 MB', `CPU ${ok(small.cpuPct <= 3)}, RSS ${ok(small.rssMB <= 100)}`]);
 rows.push(['Footprint 1000 markets', `CPU ${f(large.cpuPct)} % of one core, RSS ${f(large.rssMB, 0)} MB`, `${large.served} markets served (after ${large.warmupS} s warm-up), ${f(large.msgsPerSec, 0)} msg/s handled; floor: CPU ${f(large.floorCpuPct)} %, RSS ${f(large.floorRssMB, 0)} MB`, '≤ 200 MB', ok(large.rssMB <= 200)]);
@@ -111,9 +111,10 @@ ${table}
   warm-up scrape; p50, p99 (nearest rank: the second slowest of 100) and the slowest are per run,
   medians over runs. Lateness = tick start − its slot.
 - **/status**: the scrape benchmark's state and tick loop, with \`GET /status\` (the whole map,
-  bench/status.ts) asked once a second by the same client, timed from request to last byte;
-  the answer is built per tick in slices of 4 ms (status/endpoint.ts), so every request here
-  builds it anew. Lateness = tick start − its slot.
+  bench/status.ts) asked every 500 ms by the same client, timed from request to last byte;
+  the answer is built at most once per tick, in slices of 4 ms (status/endpoint.ts), and every
+  request here falls in a new tick, so each builds it anew. p99 is the second slowest of 100.
+  Lateness = tick start − its slot.
 - **Freshness**: built daemon (updateInterval ${UPDATE_INTERVAL_MS} ms) + simulator (book frozen,
   pushing every 5 ms); \`POST /price\` for TIA at a random phase, then poll \`/prices\` every 1 ms.
 - **Footprint**: built daemon, started with the Node flags of \`npm start\` (the Dockerfile's

@@ -1,8 +1,9 @@
 /**
  * /status: the whole map's explanation at 1000 markets × 8 providers, served in-process by the
  * metrics server while the aggregation loop ticks every 250 ms and every quote moves once a
- * second, as in the scrape benchmark; a child process asks for it once a second (after one
- * warm-up request), timed from request to last byte. Tick lateness is measured meanwhile.
+ * second, as in the scrape benchmark; a child process asks for it every 500 ms (after one
+ * warm-up request; every request falls in a new tick, so each builds the answer anew), timed
+ * from request to last byte. Tick lateness is measured meanwhile.
  */
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,7 @@ import { SCRAPER, tickLoop } from './scrape.js';
 
 export interface StatusResult { p50: number; p99: number; max: number; bytes: number; client: string; requests: number; lateMax: number; lateP99: number; runs: number }
 
-export async function runStatus(runs = 3, requests = 30): Promise<StatusResult> {
+export async function runStatus(runs = 3, requests = 100): Promise<StatusResult> {
   const f = buildFixture(1000, 8);
   const status = new StatusEndpoint(() => ({
     version: 'bench',
@@ -41,7 +42,7 @@ export async function runStatus(runs = 3, requests = 30): Promise<StatusResult> 
   try {
     for (let r = 0; r < runs; r++) {
       const asked = new Promise<{ ms: number[]; bytes: number; client: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [SCRAPER, url, '1000', String(requests)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, [SCRAPER, url, '500', String(requests)], { stdio: ['ignore', 'pipe', 'inherit'] });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { ms: number[]; bytes: number; client: string }) : reject(new Error('status client failed'))));

@@ -28,7 +28,7 @@ export interface MetricsServerOptions {
   /** Cut a response whose socket takes no byte for this long (default WRITE_TIMEOUT_MS). */
   writeTimeoutMs?: number;
   /** `GET /status[?market=BASE/QUOTE]`: the status code and JSON body (status/endpoint.ts). */
-  status?: (market: string | undefined) => Promise<{ code: number; body: readonly Buffer[] }>;
+  status?: (market: string | undefined) => Promise<{ code: number; body: readonly Buffer[]; release: () => void }>;
 }
 
 /** Resolves once `res` has flushed its last byte or its connection is gone, whichever first. */
@@ -88,7 +88,9 @@ export function createMetricsServer(registry: Registry, metrics: ScrapeMetrics, 
     }
     if (path === '/status' && o.status) {
       const market = new URLSearchParams(query ?? '').get('market') ?? undefined;
-      const { code, body } = await o.status(market);
+      const { code, body, release } = await o.status(market);
+      // The body's buffers are reused once written out (or dropped with the connection).
+      void settled(res).then(release);
       res.writeHead(code, { 'content-type': 'application/json', 'content-length': body.reduce((n, b) => n + b.length, 0) });
       if (req.method === 'GET') for (const b of body) res.write(b);
       res.end();

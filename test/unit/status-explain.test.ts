@@ -269,6 +269,27 @@ describe('/status endpoint', () => {
     expect(JSON.parse(text(c.body)).tick).toBe(new Date(NOW + 250).toISOString());
   });
 
+  it('reuses the buffer of an answer only once every response writing it has released it', async () => {
+    const s = priced();
+    const endpoint = new StatusEndpoint(s.source, { sliceMs: 0 });
+    const a = await endpoint.answer(undefined, NOW + 10);
+    const aText = text(a.body);
+    s.agg.tick(NOW + 250);
+    const b = await endpoint.answer(undefined, NOW + 260);
+    const bText = text(b.body);
+    expect(text(a.body)).toBe(aText);
+    expect(b.body[1]?.buffer).not.toBe(a.body[1]?.buffer);
+    a.release();
+    a.release();
+    s.agg.tick(NOW + 500);
+    const c = await endpoint.answer(undefined, NOW + 510);
+    expect(c.body[1]?.buffer).toBe(a.body[1]?.buffer);
+    expect(text(b.body)).toBe(bText);
+    expect(JSON.parse(text(c.body)).tick).toBe(new Date(NOW + 500).toISOString());
+    b.release();
+    c.release();
+  });
+
   it('one market: 200 with that market, 404 naming an unknown one', async () => {
     const s = priced();
     const endpoint = new StatusEndpoint(s.source);
