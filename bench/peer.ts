@@ -62,14 +62,19 @@ export interface PeerResult {
 interface Sample { rate: number; cpuUs: number }
 
 /** Install bench/peer's own dependencies (npm ci from its lock file) when they are missing. */
-function ensurePeerInstalled(notes: string[]): void {
-  if (existsSync(FRAMEWORK_PKG)) return;
+export function ensurePeerInstalled(notes: string[]): string {
+  if (existsSync(FRAMEWORK_PKG)) return installedFrameworkVersion();
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: PEER_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0 || !existsSync(FRAMEWORK_PKG)) {
     const why = r.error ? String(r.error) : `exit ${String(r.status)}`;
     throw new Error(`peer bench: \`npm ci\` in ${PEER_DIR} failed (${why}); the npm registry must be reachable to install @chainlink/external-adapter-framework there.\n${(r.stderr ?? '').slice(-2000)}`);
   }
   notes.push(`installed bench/peer dependencies with npm ci`);
+  return installedFrameworkVersion();
+}
+
+function installedFrameworkVersion(): string {
+  return (JSON.parse(readFileSync(FRAMEWORK_PKG, 'utf8')) as { version: string }).version;
 }
 
 function clockTicks(notes: string[]): number {
@@ -105,7 +110,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
+export async function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGTERM');
@@ -114,14 +119,14 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
   clearTimeout(killer);
 }
 
-interface Peer {
+export interface Peer {
   child: ChildProcess;
   eaUrl: string;
   metricsUrl: string;
   output(): string;
 }
 
-async function startPeer(wsUrl: string): Promise<Peer> {
+export async function startPeer(wsUrl: string): Promise<Peer> {
   const [eaPort, metricsPort] = [await freePort(), await freePort()];
   // Every setting the framework reads is listed (with its default) in bench/peer/adapter.mjs.
   const env = {
@@ -165,7 +170,7 @@ async function startPeer(wsUrl: string): Promise<Peer> {
 }
 
 /** Sum of ws_message_total{direction="received"} over its label sets. */
-async function receivedTotal(metricsUrl: string): Promise<number> {
+export async function receivedTotal(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
   let sum = 0;
   for (const line of text.split('\n')) {
@@ -185,9 +190,9 @@ async function queryPair(eaUrl: string, ticker: string): Promise<PairAnswer> {
 const numeric = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
 
 /** One request per ticker, repeated until each pair answers 200 with a numeric result. */
-async function register(peer: Peer): Promise<void> {
+export async function register(peer: Peer, tickers: readonly string[] = TICKERS): Promise<void> {
   const deadline = Date.now() + 30_000;
-  await Promise.all(TICKERS.map(async (t) => {
+  await Promise.all(tickers.map(async (t) => {
     for (;;) {
       const a = await queryPair(peer.eaUrl, t).catch((e: unknown) => ({ status: 0, result: String(e) }) as PairAnswer);
       if (a.status === 200 && numeric(a.result)) return;
@@ -314,8 +319,7 @@ function runSidecarRound(sim: SimProcess, windowMs: number, tck: number, round: 
 
 export async function runPeer(rounds = 3, windowMs = 3000, factor = 200): Promise<PeerResult> {
   const notes: string[] = [];
-  ensurePeerInstalled(notes);
-  const frameworkVersion = (JSON.parse(readFileSync(FRAMEWORK_PKG, 'utf8')) as { version: string }).version;
+  const frameworkVersion = ensurePeerInstalled(notes);
   const tck = clockTicks(notes);
   notes.push(
     `simulator: --push-interval-ms 1, flood factor ${factor} on ${PROVIDER}, tickers ${TICKERS.join(',')}; ` +

@@ -12,6 +12,7 @@ import { runFootprint } from './footprint.js';
 import { runFreshness, UPDATE_INTERVAL_MS } from './freshness.js';
 import { runIngest } from './ingest.js';
 import { runPeer } from './peer.js';
+import { replayRows, runReplay } from './replay-bench.js';
 import { runScrape } from './scrape.js';
 import { runStatus } from './status.js';
 import { runTick } from './tick.js';
@@ -31,6 +32,7 @@ const started = new Date();
 const m = machine();
 const ingest = await runIngest(3, 3000, 200);
 const peer = await runPeer(3, 3000, 200);
+const replay = await runReplay(3, 3000, 2000, 32);
 const tick = runTick(3, 300);
 const scrape = await runScrape(3, 100);
 const status = await runStatus(3, 100);
@@ -56,6 +58,7 @@ rows.push([
   '≥ 3× msg/s, ≤ 1/3 CPU/msg',
   ok(peer.rateRatio >= 3 && peer.cpuRatio >= 3),
 ]);
+rows.push(...replayRows(replay));
 rows.push(['Tick (1000 markets × 8 providers), every quote new', `p50 ${f(tick.moving.p50, 2)} ms, p99 ${f(tick.moving.p99, 2)} ms, max ${f(tick.moving.max, 2)} ms`, `${tick.ticks} ticks × ${tick.runs} runs; 8,000 new prices before each tick`, 'p99 ≤ 5 ms', ok(tick.moving.p99 <= 5)]);
 rows.push(['Tick (1000 × 8), quotes unchanged', `p50 ${f(tick.unchanged.p50, 2)} ms, p99 ${f(tick.unchanged.p99, 2)} ms, max ${f(tick.unchanged.max, 2)} ms`, `${tick.ticks} ticks × ${tick.runs} runs`, 'p99 ≤ 5 ms', ok(tick.unchanged.p99 <= 5)]);
 rows.push(['Scrape /metrics (1000 × 8)', `p50 ${f(scrape.p50)} ms, p99 ${f(scrape.p99)} ms, slowest ${f(scrape.max)} ms`, `${scrape.series.toLocaleString('en-US')} series, ${f(scrape.bytes / 2 ** 20)} MiB; ${scrape.scrapes} scrapes × ${scrape.runs} runs by ${scrape.client}`, 'p99 ≤ 30 ms', ok(scrape.p99 <= 30)]);
@@ -113,6 +116,24 @@ ${table}
   and its CPU from \`/proc/<pid>/stat\`; and by the side-car's ingest consumer as above; one at a
   time, alternating, 3 rounds of 3 s after a 1 s warm-up. The simulator saturates one core, so
   the rate ratio is bounded by it; CPU per message is the consumer's own cost. See bench/peer.ts.
+- **Replay rows** (coinbase_ws, ${replay.products} products): the feed is bench/replay.ts, its own
+  process, a WebSocket server speaking Coinbase's subscribe handshake whose ticker frames are
+  rendered once as complete WebSocket frames; per frame only \`sequence\`, \`trade_id\` and the
+  price's last four digits are patched in place, and ${replay.framesPerWrite} frames go out per socket write
+  (still separate WebSocket frames). The replay's own CPU share during each flood is in the
+  flood row: far below one core, so the consumer is the bottleneck. Three consumers, one
+  at a time, each its own process, order rotating by round, ${replay.rounds} rounds: the floor (bare
+  \`ws\` client, one subscribe, \`JSON.parse\` + \`Map.set\`, under the daemon's Node flags), the
+  **built daemon** started as \`npm start\` starts it (its Node flags, an oracle.json pointing
+  coinbase_ws at the replay server, a market map of the products, default pacing of one product
+  per subscribe 100 ms apart) counted by its own
+  \`side_car_web_socket_data_handler_status{status="handle_message_success"}\`, and the peer
+  (bench/peer/adapter.mjs) counted by its \`ws_message_total{direction="received"}\`. Once every
+  product is subscribed: ${replay.rate.toLocaleString('en-US')} msg/s (due frames written every millisecond) for 5 s, then a
+  10 s window (CPU per message and peak RSS), then flood for 1 s, then a ${replay.windowMs / 1000} s window
+  (msg/s and CPU per message). CPU is every thread's run time from
+  \`/proc/<pid>/task/*/schedstat\`; counts are read just outside the CPU window. No heartbeats
+  are sent. Run only these rows with \`npm run bench:replay\`.
 - **Tick**: \`Aggregator.tick\` in-process over 1000 markets × 8 provider configs (1 in 8 markets
   has an inverted feed, 1 in 4 a feed normalised by USDT/USD), every quote fresh; either all
   8,000 quotes replaced by new prices (±0.05 %) before each tick, through the \`ProviderSink\`

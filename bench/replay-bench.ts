@@ -1,0 +1,196 @@
+/**
+ * Replay benchmark (coinbase_ws): the floor, the built daemon and the peer, each in its own
+ * process, fed by bench/replay.ts (its own process) so that the consumer is the bottleneck.
+ *
+ * Per round, for each consumer in turn (the order rotates by round): start it against
+ * ws://…/<name>, wait until the replay connection has every product subscribed and the
+ * consumer has counted a message (the replay runs at the fixed rate meanwhile), then
+ * - fixed rate: `rate` msg/s (due frames written every millisecond, so about rate/1000 per
+ *   write); 5 s to settle (the JIT warms up), then a 10 s window: the consumer's own count
+ *   before and after, CPU of all its threads (/proc/<pid>/task/<tid>/schedstat, ns) inside,
+ *   and peak RSS sampled every 500 ms. It comes first so that RSS is not inflated by the flood;
+ * - flood: the replay writes K frames per write as fast as the socket drains; 1 s warm-up,
+ *   then a window of windowMs measured the same way; the replay's own CPU share is noted;
+ * then stop it. Figures are medians over rounds; every run is kept in `runs`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median, procStat, sleep } from './common.js';
+import { ensurePeerInstalled } from './peer.js';
+import { cpuNs, startConsumer, type Consumer, type ConsumerName } from './replay-consumers.js';
+
+const REPLAY = join(fileURLToPath(new URL('.', import.meta.url)), 'replay.js');
+const NAMES: ConsumerName[] = ['floor', 'daemon', 'peer'];
+/** At the fixed rate before its window: 10,000 messages at 2,000 msg/s, so the JIT has warmed up. */
+const SETTLE_MS = 5000;
+/** The fixed-rate window: 20,000 messages at 2,000 msg/s (CPU per message there is noisy). */
+const FIXED_WINDOW_MS = 10_000;
+
+/** 50 Coinbase Exchange USD products. */
+export const PRODUCTS = (
+  'BTC ETH SOL ATOM DOGE TIA OSMO DYDX XRP ADA AVAX DOT LINK LTC BCH UNI AAVE MATIC NEAR APT ' +
+  'ARB OP FIL ICP ETC XLM HBAR ALGO INJ SEI SUI RNDR GRT MKR SNX CRV COMP LDO STX IMX ' +
+  'SHIB PEPE BONK JTO PYTH WIF ONDO FET SAND MANA'
+).split(' ').map((b) => `${b}-USD`);
+
+export interface Sample { rate: number; cpuUs: number }
+/** A flood sample, with the replay process's CPU share of one core (%) over the window. */
+export interface FloodSample extends Sample { feedPct: number }
+export interface RateSample { rate: number; cpuUs: number; rssMB: number }
+
+export interface ConsumerResult {
+  flood: FloodSample;
+  fixed: RateSample;
+  runs: { flood: FloodSample[]; fixed: RateSample[] };
+}
+
+export interface ReplayResult {
+  products: number;
+  framesPerWrite: number;
+  rate: number;
+  windowMs: number;
+  rounds: number;
+  frameworkVersion: string;
+  floor: ConsumerResult;
+  daemon: ConsumerResult;
+  peer: ConsumerResult;
+  notes: string[];
+}
+
+interface Replay { url: string; controlUrl: string; child: ChildProcess }
+
+async function startReplay(products: readonly string[], framesPerWrite: number): Promise<Replay> {
+  const child = spawn(process.execPath, [REPLAY, products.join(','), String(framesPerWrite)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`replay exited ${String(code)}`)));
+  });
+  return { ...(JSON.parse(line) as { url: string; controlUrl: string }), child };
+}
+
+async function setMode(r: Replay, mode: object): Promise<void> {
+  const res = await fetch(`${r.controlUrl}/mode`, { method: 'POST', body: JSON.stringify(mode) });
+  if (!res.ok) throw new Error(`replay /mode ${res.status}: ${await res.text()}`);
+}
+
+async function subscribed(r: Replay, path: string): Promise<number> {
+  const s = (await (await fetch(`${r.controlUrl}/stats`)).json()) as { connections: Array<{ path: string; subscribed: number }> };
+  return Math.max(0, ...s.connections.filter((c) => c.path === path).map((c) => c.subscribed));
+}
+
+/** Rate and CPU µs per message over `windowMs`; count read outside the CPU window. */
+async function measure(c: Consumer, windowMs: number, rss?: number[]): Promise<Sample> {
+  const pid = c.child.pid ?? 0;
+  const m0 = await c.count();
+  const tm0 = performance.now();
+  const c0 = cpuNs(pid);
+  const tc0 = performance.now();
+  while (performance.now() - tc0 < windowMs) {
+    await sleep(Math.min(500, windowMs));
+    rss?.push(procStat(pid).rss / 1e6);
+  }
+  const c1 = cpuNs(pid);
+  const tc1 = performance.now();
+  const m1 = await c.count();
+  const rate = ((m1 - m0) * 1000) / (performance.now() - tm0);
+  return { rate, cpuUs: (c1 - c0) / 1000 / ((rate * (tc1 - tc0)) / 1000) };
+}
+
+async function oneConsumer(r: Replay, name: ConsumerName, o: { rate: number; windowMs: number; products: readonly string[]; round: number }, notes: string[]): Promise<{ flood: FloodSample; fixed: RateSample }> {
+  await setMode(r, { mode: 'rate', rate: o.rate });
+  const c = await startConsumer(name, `${r.url}/${name}`, o.products);
+  try {
+    const deadline = Date.now() + 60_000;
+    while ((await subscribed(r, `/${name}`)) < o.products.length || (await c.count()) === 0) {
+      if (Date.now() > deadline) throw new Error(`replay: ${name} did not subscribe to ${o.products.length} products in 60 s`);
+      await sleep(100);
+    }
+    await sleep(SETTLE_MS);
+    const rss: number[] = [];
+    const fixed = { ...(await measure(c, FIXED_WINDOW_MS, rss)), rssMB: Math.max(...rss) };
+    await setMode(r, { mode: 'flood' });
+    await sleep(1000);
+    const r0 = cpuNs(r.child.pid ?? 0);
+    const t0 = performance.now();
+    const flood = { ...(await measure(c, o.windowMs)), feedPct: 0 };
+    flood.feedPct = (cpuNs(r.child.pid ?? 0) - r0) / 1e4 / (performance.now() - t0);
+    notes.push(`round ${o.round} ${name}: flood ${Math.round(flood.rate)} msg/s at ${flood.cpuUs.toFixed(2)} µs/msg (itself ${((flood.rate * flood.cpuUs) / 1e4).toFixed(0)} %, replay ${flood.feedPct.toFixed(0)} % of a core); ` +
+      `${o.rate} msg/s: ${Math.round(fixed.rate)} msg/s received at ${fixed.cpuUs.toFixed(2)} µs/msg, peak RSS ${fixed.rssMB.toFixed(0)} MB`);
+    return { flood, fixed };
+  } finally {
+    await setMode(r, { mode: 'pause' });
+    await c.stop();
+  }
+}
+
+export async function runReplay(rounds = 3, windowMs = 3000, rate = 2000, framesPerWrite = 32, products: readonly string[] = PRODUCTS): Promise<ReplayResult> {
+  const notes: string[] = [];
+  const frameworkVersion = ensurePeerInstalled(notes);
+  const runs: Record<ConsumerName, { flood: FloodSample[]; fixed: RateSample[] }> = { floor: { flood: [], fixed: [] }, daemon: { flood: [], fixed: [] }, peer: { flood: [], fixed: [] } };
+  const replay = await startReplay(products, framesPerWrite);
+  try {
+    for (let i = 0; i < rounds; i++) {
+      for (let j = 0; j < NAMES.length; j++) {
+        const name = NAMES[(i + j) % NAMES.length] as ConsumerName;
+        const s = await oneConsumer(replay, name, { rate, windowMs, products, round: i + 1 }, notes);
+        runs[name].flood.push(s.flood);
+        runs[name].fixed.push(s.fixed);
+      }
+    }
+  } finally {
+    replay.child.kill('SIGTERM');
+  }
+  const med = (name: ConsumerName): ConsumerResult => {
+    const { flood, fixed } = runs[name];
+    return {
+      flood: { rate: median(flood.map((s) => s.rate)), cpuUs: median(flood.map((s) => s.cpuUs)), feedPct: median(flood.map((s) => s.feedPct)) },
+      fixed: { rate: median(fixed.map((s) => s.rate)), cpuUs: median(fixed.map((s) => s.cpuUs)), rssMB: median(fixed.map((s) => s.rssMB)) },
+      runs: runs[name],
+    };
+  };
+  const result = { products: products.length, framesPerWrite, rate, windowMs, rounds, frameworkVersion, floor: med('floor'), daemon: med('daemon'), peer: med('peer'), notes };
+  process.stderr.write(`replay ${JSON.stringify(result)}\n`);
+  return result;
+}
+
+const f = (x: number, d = 1): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const ok = (met: boolean): string => (met ? 'met' : '**missed**');
+const side = (label: string, s: Sample): string => `${label} ${f(s.rate, 0)} msg/s at ${f(s.cpuUs, 2)} CPU µs/msg`;
+
+/** The table rows (benchmark, result, detail, target, verdict) for BENCHMARKS.md. */
+export function replayRows(r: ReplayResult): string[][] {
+  const { floor, daemon, peer } = r;
+  const floodRatio = daemon.flood.rate / floor.flood.rate;
+  const fixedRatio = daemon.fixed.cpuUs / floor.fixed.cpuUs;
+  const peerRate = daemon.flood.rate / peer.flood.rate;
+  const peerCpu = peer.flood.cpuUs / daemon.flood.cpuUs;
+  const feed = `replay feed, ${r.products} products, ${r.framesPerWrite} frames per write`;
+  return [
+    [
+      'Ingest coinbase_ws, replay flood (built daemon)',
+      `${side('daemon', daemon.flood)}; ${side('floor', floor.flood)}`,
+      `throughput ${f(floodRatio, 2)}× floor; ${feed}; the replay used ${f(floor.flood.feedPct, 0)} % of a core feeding the floor, ${f(daemon.flood.feedPct, 0)} % feeding the daemon`,
+      '≥ 0.85× floor msg/s',
+      ok(floodRatio >= 0.85),
+    ],
+    [
+      `Ingest coinbase_ws, replay ${r.rate.toLocaleString('en-US')} msg/s (built daemon)`,
+      `daemon ${f(daemon.fixed.cpuUs, 2)} CPU µs/msg, RSS ${f(daemon.fixed.rssMB, 0)} MB; floor ${f(floor.fixed.cpuUs, 2)} µs/msg, ${f(floor.fixed.rssMB, 0)} MB`,
+      `CPU per message ${f(fixedRatio, 2)}× floor; peer ${f(peer.fixed.cpuUs, 2)} µs/msg, ${f(peer.fixed.rssMB, 0)} MB`,
+      '≤ 1.2× floor CPU/msg',
+      ok(fixedRatio <= 1.2),
+    ],
+    [
+      `Peer (replay flood): coinbase_ws, @chainlink/external-adapter-framework ${r.frameworkVersion}`,
+      `${side('daemon', daemon.flood)}; ${side('peer', peer.flood)}`,
+      `throughput ${f(peerRate, 2)}× peer; CPU per message 1/${f(peerCpu, 2)} of the peer's`,
+      '≥ 4× msg/s, ≤ 1/4 CPU/msg',
+      ok(peerRate >= 4 && peerCpu >= 4),
+    ],
+  ];
+}
