@@ -74,10 +74,16 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   // What cannot work with this map (support.ts): logged once per map, exported, and in /readyz.
   let support: SupportSummary = supportSummary(oracle, marketMap, exchanges);
   const supportLog = log.child({ module: 'support' });
+  // The same, as /status reads it (status/explain.ts), built once per map.
+  let supportSets = { unavailable: new Map<string, string>(), unsupported: new Set<string>() };
   const announceSupport = () => {
     const level = support.providers.length + support.markets.length > 0 ? 'warn' : 'info';
     supportLog[level](summaryFields(support), summaryMessage(support));
     exportSupport(metrics, support);
+    supportSets = {
+      unavailable: new Map(support.providers.map((p) => [p.name, p.reason])),
+      unsupported: new Set(support.markets.map((m) => m.id)),
+    };
   };
   announceSupport();
   const priceAges = new PriceAges(metrics.priceAge, store, startedAt);
@@ -111,8 +117,8 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
         updateIntervalMs: oracle.updateInterval,
         maxPriceAgeMs: oracle.maxPriceAge,
         providers: providers.states(),
-        unavailable: new Map(support.providers.map((p) => [p.name, p.reason])),
-        unsupported: new Set(unsupported),
+        unavailable: supportSets.unavailable,
+        unsupported: supportSets.unsupported,
       }));
       const server = createMetricsServer(registry, metrics, loop, { status: (market) => status.answer(market) });
       servers.push(server);
