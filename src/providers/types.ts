@@ -152,6 +152,9 @@ export interface WsExchange {
   readonly defaults: { readonly webSocket: WebSocketConfig; readonly api?: ApiConfig };
   /** Open the state machine for one connection covering `tickers`. */
   session(tickers: readonly ProviderTicker[], batchSize: number): WsSession;
+  /** Optional: least spacing in ms between two dials of one provider (first connections and
+   *  reconnections alike), from the exchange's documented connection rate limit. */
+  readonly dialInterval?: number;
   /** Optional: resolve the URL to dial (and server-imposed timings) before each dial. Rejects
    *  when it cannot (a failed dial). */
   preDial?(ctx: PreDialContext): Promise<DialTarget>;

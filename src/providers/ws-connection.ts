@@ -1,5 +1,5 @@
 /**
- * One WebSocket connection loop for one chunk of tickers: [pre-dial hook] → dial (handshake
+ * One WebSocket connection loop for one chunk of tickers: [dial slot] → [pre-dial hook] → dial (handshake
  * timeout) → postConnectionTimeout → subscribe (writeInterval apart) → heartbeats every
  * pingInterval → receive with a read deadline → close → reconnect. Deliberately unlike connect:
  * - Reconnects back off exponentially with jitter, first retry fast, capped at
@@ -33,6 +33,8 @@ export interface WsConnectionOptions {
   sink: ProviderSink;
   metrics: ProviderMetrics;
   log: Logger;
+  /** Reserve this provider's next dial slot: how long to wait before dialling (ws-stream.ts). */
+  dialSlot?: () => number;
 }
 
 export class WsConnection {
@@ -83,6 +85,8 @@ export class WsConnection {
     const { o } = this;
     let target: DialTarget;
     let ws: WebSocket;
+    await this.sleep(o.dialSlot?.() ?? 0);
+    if (this.stopped) return 0;
     try {
       target = await this.resolveTarget();
       if (this.stopped) return 0;

@@ -6,6 +6,10 @@
  * On a market-map change only the chunks whose tickers change reconnect: tickers stay in the
  * chunk they were in, removed ones leave their chunk, new ones fill chunks with room and then
  * new chunks. (connect tears down and re-dials every connection of the provider.)
+ *
+ * Dials of all the provider's connections, first ones and reconnections, are spaced at least
+ * the exchange's `dialInterval` apart, so opening many connections at once keeps to its
+ * connection rate limit.
  */
 import type { ProviderState } from './state.js';
 import type { ProviderTicker } from './types.js';
@@ -23,8 +27,10 @@ export class WsStream {
   private chunks: Chunk[] = [];
   private nextId = 0;
   private started = false;
+  private readonly pacer: DialPacer;
 
   constructor(private readonly o: WsStreamOptions) {
+    this.pacer = new DialPacer(o.exchange.dialInterval ?? 0);
     this.chunks = plan([], o.tickers, this.perConnection()).map((tickers) => this.chunk(tickers));
   }
 
@@ -88,8 +94,21 @@ export class WsStream {
   }
 
   private chunk(tickers: ProviderTicker[]): Chunk {
-    const conn = new WsConnection({ ...this.o, tickers, log: this.o.log.child({ conn: this.nextId++ }) });
+    const conn = new WsConnection({ ...this.o, tickers, log: this.o.log.child({ conn: this.nextId++ }), dialSlot: () => this.pacer.reserve(Date.now()) });
     return { tickers, conn };
+  }
+}
+
+/** Hands out dial times at least `interval` ms apart; `reserve` answers how long to wait. */
+export class DialPacer {
+  private last = Number.NEGATIVE_INFINITY;
+  constructor(private readonly interval: number) {}
+
+  reserve(now: number): number {
+    if (this.interval <= 0) return 0;
+    const at = Math.max(now, this.last + this.interval);
+    this.last = at;
+    return at - now;
   }
 }
 

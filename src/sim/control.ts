@@ -4,6 +4,7 @@
  *   GET  /book                         {frozen, assets:{BTC:usd,..}, exchanges:{name:{fault, frozen, quotes:{symbol:price}}}}
  *   GET  /quote?exchange=&symbol=      {exchange, symbol, price}
  *   GET  /received?exchange=           {exchange, received:[{at,text}]}
+ *   GET  /limits[?exchange=]           {violations: total, exchanges:{name:{source, limits, violations:{kind:n}}}}
  *   POST /fault  {exchange, fault}     {exchange, fault}
  *   POST /freeze {frozen: bool}        {frozen}
  *   POST /price  {asset, usd}          {asset, usd}
@@ -96,6 +97,18 @@ function getRoute(sim: ControlTarget, path: string, query: URLSearchParams): Rep
       const price = sim.quote(exchange, symbol);
       if (price === undefined) bad('symbol', `${exchange} does not list ${symbol}`);
       return { status: 200, body: { exchange, symbol, price } };
+    }
+    case '/limits': {
+      const name = query.get('exchange');
+      const names = name === null ? sim.exchanges() : [exchangeParam(sim, name)];
+      const exchanges: Record<string, unknown> = {};
+      let total = 0;
+      for (const n of names) {
+        const l = sim.limits(n);
+        exchanges[n] = l;
+        total += Object.values(l.violations).reduce((a, b) => a + b, 0);
+      }
+      return { status: 200, body: { violations: total, exchanges } };
     }
     case '/received': {
       const exchange = exchangeParam(sim, query.get('exchange') ?? undefined);

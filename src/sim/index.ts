@@ -12,7 +12,7 @@ import { ReceivedLog } from './faults.js';
 import { startHttpExchange } from './http-server.js';
 import { PriceBook } from './price-book.js';
 import { SIM_EXCHANGES } from './registry.js';
-import type { ExchangeView, RunningExchange, SimExchange } from './types.js';
+import type { ExchangeView, LimitKind, RunningExchange, SimExchange } from './types.js';
 import { startWsExchange } from './ws-server.js';
 
 export type { Fault } from './faults.js';
@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   seed?: number;
   stepMs?: number;
   pushIntervalMs?: number;
+  /** Enforce each exchange's documented limits (default true; `false` only counts nothing). */
+  limits?: boolean;
 }
 
 export interface Simulator {
@@ -51,6 +53,8 @@ export interface Simulator {
   endpoint(exchange: string, index: number): EndpointKnobs & { height: string; refused: number };
   setEndpoint(exchange: string, index: number, knobs: Partial<EndpointKnobs>): void;
   connections(exchange: string): number;
+  /** An exchange's documented limits (ws exchanges that declare them) and the violations counted. */
+  limits(exchange: string): { source: string | null; limits: Record<string, unknown>; violations: Record<LimitKind, number> };
   close(): Promise<void>;
 }
 
@@ -108,6 +112,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         view: views.get(def.name) as ExchangeView,
         record: (text: string) => log.add(text),
         pushIntervalMs,
+        limits: opts.limits ?? true,
         nextConnId: () => `sim${(++connCounter).toString(16).padStart(6, '0')}`,
       };
       const port = basePort > 0 ? basePort + i : 0;
@@ -181,6 +186,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return logs.get(exchange)?.list() ?? [];
     },
     connections: (exchange) => known(exchange).connections(),
+    limits: (exchange) => {
+      const r = known(exchange);
+      const l = r.def.kind === 'ws' ? r.def.limits : undefined;
+      const numbers: Record<string, unknown> = {};
+      if (l) {
+        for (const key of ['connections', 'openConnections', 'messages', 'topicsPerMessage', 'topicsPerConnection'] as const) {
+          if (l[key] !== undefined) numbers[key] = l[key];
+        }
+      }
+      return { source: l?.source ?? null, limits: numbers, violations: r.violations() };
+    },
     endpoint: (exchange, index) => {
       known(exchange);
       const node = nodeOf(exchange);

@@ -1,11 +1,12 @@
 /**
  * CLI: node dist/src/sim/main.js [--host 127.0.0.1] [--base-port N] [--control-port N]
- *        [--seed N] [--step-ms N] [--push-interval-ms N] [--dydx-node]
+ *        [--seed N] [--step-ms N] [--push-interval-ms N] [--dydx-node] [--no-limits]
  * Starts the simulator, prints one JSON line {controlUrl, endpoints, oracleOverride} and
  * exits 0 on SIGINT/SIGTERM after closing every server. With --base-port N the exchanges
  * listen on N, N+1, ... in registry order (binance_api, kraken_api, coinbase_api,
  * binance_ws, coinbase_ws, okx_ws) and the control API on N+6 unless --control-port is set.
  * Without --base-port every port is ephemeral. Bad arguments exit 2.
+ * --no-limits stops enforcing the exchanges' documented connection and subscription limits.
  * --dydx-node also starts a simulated dYdX node (dydx-node.ts: empty x/prices, x/marketmap
  * off, driven through its /sim/* routes) on ephemeral ports; the JSON line then carries
  * `dydx: {restUrl, grpcAddress, researchUrl, oracleOverride}`.
@@ -15,7 +16,7 @@ import { startSimulator } from './index.js';
 import type { SimulatorOptions } from './index.js';
 
 const USAGE =
-  'usage: sim [--host 127.0.0.1] [--base-port N] [--control-port N] [--seed N] [--step-ms N] [--push-interval-ms N] [--dydx-node]';
+  'usage: sim [--host 127.0.0.1] [--base-port N] [--control-port N] [--seed N] [--step-ms N] [--push-interval-ms N] [--dydx-node] [--no-limits]';
 
 const NUMERIC: Record<string, keyof SimulatorOptions> = {
   '--base-port': 'basePort',
@@ -27,7 +28,8 @@ const NUMERIC: Record<string, keyof SimulatorOptions> = {
 
 function parseArgs(args: readonly string[]): (SimulatorOptions & { dydxNode: boolean }) | string {
   const dydxNode = args.includes('--dydx-node');
-  const argv = args.filter((a) => a !== '--dydx-node');
+  const noLimits = args.includes('--no-limits');
+  const argv = args.filter((a) => a !== '--dydx-node' && a !== '--no-limits');
   const opts: Record<string, string | number> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i] ?? '';
@@ -48,7 +50,7 @@ function parseArgs(args: readonly string[]): (SimulatorOptions & { dydxNode: boo
     if (!/^\d+$/.test(value) || n > max || (key.endsWith('Ms') && n === 0)) return `${flag}: bad value ${value}\n${USAGE}`;
     opts[key] = n;
   }
-  return { ...(opts as SimulatorOptions), dydxNode };
+  return { ...(opts as SimulatorOptions), ...(noLimits ? { limits: false } : {}), dydxNode };
 }
 
 async function main(): Promise<void> {

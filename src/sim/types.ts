@@ -84,8 +84,42 @@ export interface WsSession {
   push(now: number): void;
 }
 
+/** The kinds of documented limit the plumbing enforces (ws-server.ts). */
+export type LimitKind = 'connections' | 'open_connections' | 'messages' | 'topics_per_message' | 'topics_per_connection';
+export const LIMIT_KINDS: readonly LimitKind[] = ['connections', 'open_connections', 'messages', 'topics_per_message', 'topics_per_connection'];
+
+/**
+ * An exchange's documented connection and subscription limits, enforced by the plumbing for
+ * every client (all clients of the simulator share one IP, as a validator's side-car does).
+ * A broken limit counts one violation of its kind and is answered as the exchange answers it:
+ * an upgrade over a connection limit gets `refusal` (HTTP 429 unless set); a message over a
+ * message or topic limit goes to `violate` and never reaches the session.
+ */
+export interface WsLimits {
+  /** The vendor pages the numbers come from. */
+  readonly source: string;
+  /** New connections per IP within a sliding window. */
+  readonly connections?: { readonly max: number; readonly windowMs: number };
+  /** Connections per IP open at once. */
+  readonly openConnections?: number;
+  /** Client messages per connection within a sliding window (every text frame counts). */
+  readonly messages?: { readonly max: number; readonly windowMs: number };
+  /** Topics in one subscribe message. */
+  readonly topicsPerMessage?: number;
+  /** Topics one connection may hold (subscribes add, nothing removes). */
+  readonly topicsPerConnection?: number;
+  /** The number of topics a client message subscribes to (0 for anything else). */
+  topics(text: string): number;
+  /** The exchange's answer to a message that broke `kind` (an error frame, a close, or both). */
+  violate(conn: WsConn, kind: LimitKind, text: string): void;
+  /** Status line for an upgrade over a connection limit; default `429 Too Many Requests`. */
+  readonly refusal?: string;
+}
+
 export interface WsSimExchange extends SimExchangeBase {
   readonly kind: 'ws';
+  /** Documented limits the plumbing enforces; absent = none documented. */
+  readonly limits?: WsLimits;
   /** The WS path upgrades are accepted on. */
   readonly path: string;
   /** Optional: refuse an upgrade on `path` with this HTTP status line (e.g. a bad KuCoin token). */
@@ -106,6 +140,8 @@ export interface RunningExchange {
   readonly def: SimExchange;
   readonly port: number;
   connections(): number;
+  /** Limit violations counted since start, by kind (all kinds present, 0 when none). */
+  violations(): Record<LimitKind, number>;
   /** Called after the exchange's fault changed (drop terminates sockets at once). */
   onFault(fault: Fault): void;
   close(): Promise<void>;
@@ -116,5 +152,7 @@ export interface ExchangeEnv {
   view: ExchangeView;
   record(text: string): void;
   pushIntervalMs: number;
+  /** Enforce the exchange's `limits` (SimulatorOptions.limits). */
+  limits: boolean;
   nextConnId(): string;
 }

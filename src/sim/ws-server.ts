@@ -14,7 +14,8 @@ import type { RawData } from 'ws';
 import { DEFAULT_FLOOD_FACTOR, OVERSIZED_BYTES, corrupt, swapTypes } from './faults.js';
 import { httpListener } from './http-server.js';
 import { refuseHandler } from './refuse.js';
-import type { ExchangeEnv, RunningExchange, WsSession, WsSimExchange } from './types.js';
+import { LIMIT_KINDS } from './types.js';
+import type { ExchangeEnv, LimitKind, RunningExchange, WsConn, WsLimits, WsSession, WsSimExchange } from './types.js';
 
 function refuse(socket: Duplex, status: string): void {
   const body = `${status}\n`;
@@ -29,6 +30,46 @@ function toText(data: RawData): string {
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }
 
+/** Timestamps inside a sliding window: `full()` once `max` of them are younger than `windowMs`. */
+class Window {
+  private readonly times: number[] = [];
+  constructor(private readonly max: number, private readonly windowMs: number) {}
+
+  /** Record an event at `now` unless the window is full; false when it is. */
+  take(now: number): boolean {
+    while (this.times.length > 0 && now - (this.times[0] as number) >= this.windowMs) this.times.shift();
+    if (this.times.length >= this.max) return false;
+    this.times.push(now);
+    return true;
+  }
+}
+
+/** Per-connection enforcement of an exchange's message and topic limits. */
+class ConnLimits {
+  private readonly messages: Window | undefined;
+  private topics = 0;
+  constructor(private readonly limits: WsLimits, private readonly count: (kind: LimitKind) => void) {
+    this.messages = limits.messages && new Window(limits.messages.max, limits.messages.windowMs);
+  }
+
+  /** True when `text` may reach the session; else the exchange's answer was sent. */
+  admit(conn: WsConn, text: string, now: number): boolean {
+    const { limits } = this;
+    let broken: LimitKind | undefined;
+    const n = limits.topics(text);
+    if (this.messages && !this.messages.take(now)) broken = 'messages';
+    else if (limits.topicsPerMessage !== undefined && n > limits.topicsPerMessage) broken = 'topics_per_message';
+    else if (limits.topicsPerConnection !== undefined && this.topics + n > limits.topicsPerConnection) broken = 'topics_per_connection';
+    if (broken === undefined) {
+      this.topics += n;
+      return true;
+    }
+    this.count(broken);
+    limits.violate(conn, broken, text);
+    return false;
+  }
+}
+
 export async function startWsExchange(
   def: WsSimExchange,
   env: ExchangeEnv,
@@ -38,6 +79,12 @@ export async function startWsExchange(
   const sessions = new Map<WebSocket, WsSession>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1 << 20 });
   const pending = new Set<NodeJS.Timeout>();
+  const violations = Object.fromEntries(LIMIT_KINDS.map((k) => [k, 0])) as Record<LimitKind, number>;
+  const count = (kind: LimitKind): void => {
+    violations[kind] += 1;
+  };
+  const limits = env.limits ? def.limits : undefined;
+  const dials = limits?.connections && new Window(limits.connections.max, limits.connections.windowMs);
   const handleHttp = def.handleHttp?.bind(def);
   const server = http.createServer(
     handleHttp
@@ -75,6 +122,7 @@ export async function startWsExchange(
       },
     };
     const session = def.open(conn, env.view);
+    const gate = limits && new ConnLimits(limits, count);
     sessions.set(ws, session);
     ws.on('close', () => sessions.delete(ws));
     ws.on('message', (data, isBinary) => {
@@ -82,6 +130,7 @@ export async function startWsExchange(
       env.record(isBinary ? `<binary> ${text}` : text);
       const mode = env.view.fault().mode;
       if (mode === 'silent' || mode === 'drop') return;
+      if (gate && !gate.admit(conn, text, Date.now())) return;
       session.onMessage(text);
     });
   };
@@ -100,6 +149,13 @@ export async function startWsExchange(
     const refusal = def.admit?.(url, env.view);
     if (refusal !== undefined) {
       refuse(socket, refusal);
+      return;
+    }
+    const over: LimitKind | undefined =
+      limits?.openConnections !== undefined && sessions.size >= limits.openConnections ? 'open_connections' : dials && !dials.take(Date.now()) ? 'connections' : undefined;
+    if (over !== undefined) {
+      count(over);
+      refuse(socket, limits?.refusal ?? '429 Too Many Requests');
       return;
     }
     wss.handleUpgrade(req, socket, head, onConnection);
@@ -137,6 +193,7 @@ export async function startWsExchange(
     def,
     port: boundPort,
     connections: () => [...sessions.keys()].filter((ws) => ws.readyState === WebSocket.OPEN).length,
+    violations: () => ({ ...violations }),
     onFault: (fault) => {
       if (fault.mode === 'drop') terminateAll();
       refuseOnFault(fault);

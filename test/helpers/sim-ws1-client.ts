@@ -74,7 +74,7 @@ export class Client {
 }
 
 /** One exchange definition on its own loopback port, quoting a frozen default book. */
-export async function startAlone(def: WsSimExchange, pushIntervalMs = 50): Promise<{ url: string; running: RunningExchange; setFault(f: Fault): void }> {
+export async function startAlone(def: WsSimExchange, pushIntervalMs = 50, limits = true): Promise<{ url: string; running: RunningExchange; setFault(f: Fault): void }> {
   const book = new PriceBook({ seed: 3 });
   let fault: Fault = NO_FAULT;
   let n = 0;
@@ -94,7 +94,7 @@ export async function startAlone(def: WsSimExchange, pushIntervalMs = 50): Promi
     height: (index: number) => nodes.height(index),
     endpoint: (index: number) => nodes.get(index),
   };
-  const env = { view, record: () => undefined, pushIntervalMs, nextConnId: () => `alone${++n}` };
+  const env = { view, record: () => undefined, pushIntervalMs, limits, nextConnId: () => `alone${++n}` };
   const running = await startWsExchange(def, env, '127.0.0.1', 0);
   return { url: `ws://127.0.0.1:${running.port}${def.endpointPath}`, running, setFault: (f) => (fault = f) };
 }
