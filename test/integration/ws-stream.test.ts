@@ -38,7 +38,7 @@ const fakeExchange = {
   }),
 } satisfies WsExchange;
 
-interface Conn { socket: WebSocket; frames: Array<{ at: number; text: string }> }
+interface Conn { socket: WebSocket; at: number; frames: Array<{ at: number; text: string }> }
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -49,7 +49,7 @@ async function server(onConnect: (c: Conn) => void = () => undefined) {
   await new Promise((r) => wss.once('listening', r));
   const conns: Conn[] = [];
   wss.on('connection', (socket) => {
-    const c: Conn = { socket, frames: [] };
+    const c: Conn = { socket, at: Date.now(), frames: [] };
     conns.push(c);
     socket.on('message', (d) => c.frames.push({ at: Date.now(), text: d.toString() }));
     onConnect(c);
@@ -58,14 +58,14 @@ async function server(onConnect: (c: Conn) => void = () => undefined) {
   return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, conns };
 }
 
-function stream(url: string, tickers: string[], o: Partial<WebSocketConfig> = {}) {
+function stream(url: string, tickers: string[], o: Partial<WebSocketConfig> = {}, exchange: WsExchange = fakeExchange) {
   const registry = new Registry();
   const metrics = new ProviderMetrics(createMetrics(registry, false), 'fakews', 'websockets');
   const store = new QuoteStore();
   const config = wsDefaults('fakews', url, { postConnectionTimeout: 0, writeInterval: 0, reconnectionTimeout: 200, ...o });
   if (o.endpoints) config.endpoints = o.endpoints;
   const s = new WsStream({
-    name: 'fakews', config, api: undefined, exchange: fakeExchange, metrics, log: silentLog(),
+    name: 'fakews', config, api: undefined, exchange, metrics, log: silentLog(),
     tickers: tickers.map((t) => ({ offChainTicker: t, metadataJSON: '' })),
     sink: new ProviderSink(store, metrics),
   });
@@ -98,6 +98,28 @@ describe('WebSocket driver against a loopback server', () => {
     await waitFor(() => srv.conns.length === 3 && srv.conns.every((c) => c.frames.length > 0));
     const subs = srv.conns.map((c) => c.frames[0]?.text).sort();
     expect(subs).toEqual(['{"sub":["A","B"]}', '{"sub":["C","D"]}', '{"sub":["E"]}']);
+  });
+
+  it("spaces the provider's dials by the exchange's dialInterval, reconnections included", async () => {
+    const srv = await server();
+    const { stream: s } = stream(srv.url, ['A', 'B', 'C', 'D'], { maxSubscriptionsPerConnection: 1 }, { ...fakeExchange, dialInterval: 150 });
+    expect(s.size).toBe(4);
+    await waitFor(() => srv.conns.length === 4, 3000);
+    const at = srv.conns.map((c) => c.at).sort((a, b) => a - b);
+    for (let i = 1; i < at.length; i++) expect((at[i] ?? 0) - (at[i - 1] ?? 0)).toBeGreaterThanOrEqual(130);
+    // All four drop at once: their reconnections queue behind each other too.
+    for (const c of srv.conns) c.socket.terminate();
+    await waitFor(() => srv.conns.length === 8, 5000);
+    const again = srv.conns.slice(4).map((c) => c.at).sort((a, b) => a - b);
+    for (let i = 1; i < again.length; i++) expect((again[i] ?? 0) - (again[i - 1] ?? 0)).toBeGreaterThanOrEqual(130);
+  });
+
+  it('dials every connection at once without a dialInterval', async () => {
+    const srv = await server();
+    stream(srv.url, ['A', 'B', 'C', 'D'], { maxSubscriptionsPerConnection: 1 });
+    await waitFor(() => srv.conns.length === 4, 3000);
+    const at = srv.conns.map((c) => c.at);
+    expect(Math.max(...at) - Math.min(...at)).toBeLessThan(130);
   });
 
   it('spaces subscription writes by writeInterval', async () => {
