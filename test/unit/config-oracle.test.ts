@@ -88,10 +88,11 @@ describe('built-in defaults', () => {
 
   it('carries the spec values for WebSocket providers', () => {
     expect(c.providers.okx_ws?.webSocket).toMatchObject({
-      enabled: true, maxSubscriptionsPerBatch: 25, maxSubscriptionsPerConnection: 50, readTimeout: 15_000, writeInterval: 3000,
+      enabled: true, maxSubscriptionsPerBatch: 25, maxSubscriptionsPerConnection: 200, readTimeout: 15_000, writeInterval: 100,
     });
     expect(c.providers.okx_ws?.webSocket.endpoints[0]?.url).toBe('wss://wsaws.okx.com:8443/ws/v5/public');
-    expect(c.providers.binance_ws?.webSocket).toMatchObject({ handshakeTimeout: 20_000, writeInterval: 300, maxSubscriptionsPerConnection: 40 });
+    expect(c.providers.binance_ws?.webSocket).toMatchObject({ handshakeTimeout: 20_000, writeInterval: 300, maxSubscriptionsPerBatch: 50, maxSubscriptionsPerConnection: 200 });
+    expect(c.providers.kucoin_ws?.webSocket).toMatchObject({ pingInterval: 10_000, writeInterval: 200, maxSubscriptionsPerBatch: 100, maxSubscriptionsPerConnection: 200 });
     expect(c.providers.coinbase_ws?.webSocket).toMatchObject({
       maxBufferSize: 1024, reconnectionTimeout: 10_000, postConnectionTimeout: 1000, handshakeTimeout: 10_000,
       readTimeout: 10_000, writeTimeout: 5000, pingInterval: 0, writeInterval: 100, maxReadErrorCount: 100, maxSubscriptionsPerBatch: 1,

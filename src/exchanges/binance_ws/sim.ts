@@ -11,10 +11,18 @@
  * - error-ack fault: {"result":"rejected","error":{"code":2,"msg":..},"id":N}. The anchor
  *   treats a non-null `result` as the failure signal (wire-formats §3.1), so it is non-null.
  * Prices: 8 significant digits, at least 8 decimals, like binance_api.
+ * Limits (`limits`, enforced by the plumbing), from
+ * https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams ("WebSocket Limits"):
+ * - 5 incoming messages per second per connection; a connection over it is disconnected.
+ *   Binance also counts ping and pong frames; the plumbing sees text frames only.
+ * - 1024 streams per connection; a SUBSCRIBE beyond it disconnects (closed with 1008 here,
+ *   the code is ours: the page names none).
+ * - 300 connection attempts per 5 minutes per IP; an upgrade over it gets HTTP 429.
+ * - Not documented, not enforced: streams per SUBSCRIBE message, connections open at once.
  */
 import { listPairs, renderDecimal, splitJoined } from '../../sim/symbols.js';
 import type { Pair } from '../../sim/symbols.js';
-import type { ExchangeView, WsConn, WsSimExchange } from '../../sim/types.js';
+import type { ExchangeView, WsConn, WsLimits, WsSimExchange } from '../../sim/types.js';
 
 const ID = /"id"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|"(?:[^"\\]|\\.)*"|null)/;
 const STREAM = /^([a-z0-9]+)@(aggTrade|ticker)$/;
@@ -92,6 +100,25 @@ function open(conn: WsConn, view: ExchangeView) {
   return { onMessage, push };
 }
 
+/** Streams a SUBSCRIBE adds (0 for any other frame). */
+function subscribedStreams(text: string): number {
+  try {
+    const m = JSON.parse(text) as { method?: unknown; params?: unknown };
+    return m.method === 'SUBSCRIBE' && Array.isArray(m.params) ? m.params.length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const limits: WsLimits = {
+  source: 'https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams',
+  connections: { max: 300, windowMs: 300_000 },
+  messages: { max: 5, windowMs: 1000 },
+  topicsPerConnection: 1024,
+  topics: subscribedStreams,
+  violate: (conn, kind) => conn.close(1008, kind === 'messages' ? 'Too many requests' : 'Too many streams'),
+};
+
 export const sim = {
   kind: 'ws',
   name: 'binance_ws',
@@ -101,5 +128,6 @@ export const sim = {
   resolve: (symbol, known) => splitJoined(symbol, known),
   symbols: (assets) => listPairs(assets).map((p) => p.base + p.quote),
   render: (value) => renderDecimal(value, 8, 8),
+  limits,
   open,
 } satisfies WsSimExchange;

@@ -3,10 +3,16 @@
  *
  * API:    https://bybit-exchange.github.io/docs/v5/ws/connect (subscribe, ping/pong, limits)
  *         https://bybit-exchange.github.io/docs/v5/websocket/public/ticker (spot ticker)
- * Limits: same pages (not verified offline): spot takes at most 10 args per subscribe
- *         request, 21 000 characters of topics per connection; the server disconnects a
- *         client that sends no ping for 20 s (README). Defaults: one connection, one topic
- *         per subscribe, 100 ms apart, a ping every 15 s.
+ * Limits: the connect page: spot takes at most 10 args per subscribe request, 21,000
+ *         characters of args per connection; https://bybit-exchange.github.io/docs/v5/rate-limit:
+ *         at most 500 new connections per 5 minutes and 1,000 market-data connections per
+ *         IP; no client message rate is documented. The server drops a client that sends
+ *         no ping for 20 s. Defaults: 100 topics per connection (about 1,600 characters),
+ *         10 per subscribe, 100 ms apart, a ping every 15 s: a dYdX-sized map's 357 symbols
+ *         take 4 connections of 10 messages each, all subscribed ~2 s after the dial. No dial
+ *         spacing: 4 dials are far from 500 per 5 minutes. connect's defaults, to restore its
+ *         pacing in oracle.json: writeInterval 100, maxSubscriptionsPerBatch 1,
+ *         maxSubscriptionsPerConnection 0 (one connection).
  * Symbol: BASEQUOTE, e.g. BTCUSDT, carried back in `data.symbol` (exchange-wire-formats.md §3.4).
  * Price:  `data.lastPrice`, a decimal string.
  *
@@ -81,6 +87,6 @@ function bybitSession(tickers: readonly ProviderTicker[], batchSize: number): Ws
 
 export const bybitWs = {
   kind: 'ws',
-  defaults: { webSocket: wsDefaults('bybit_ws', 'wss://stream.bybit.com/v5/public/spot', { maxBufferSize: 1000, pingInterval: 15_000 }) },
+  defaults: { webSocket: wsDefaults('bybit_ws', 'wss://stream.bybit.com/v5/public/spot', { maxBufferSize: 1000, pingInterval: 15_000, maxSubscriptionsPerBatch: MAX_ARGS, maxSubscriptionsPerConnection: 100 }) },
   session: bybitSession,
 } satisfies WsExchange;

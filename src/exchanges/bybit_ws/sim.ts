@@ -14,9 +14,18 @@
  *   close its socket, so such a connection goes dead instead: no output, input ignored, until
  *   the client's read timeout closes it.
  * Prices: 8 significant digits, at least 2 decimals.
+ * Limits (`limits`, enforced by the plumbing), from https://bybit-exchange.github.io/docs/v5/ws/connect
+ * and https://bybit-exchange.github.io/docs/v5/rate-limit ("Websocket IP limit"):
+ * - Spot takes at most 10 args per subscribe request; more → {"success":false,
+ *   "ret_msg":"args size >10",..} for the whole request (the session refuses it too when
+ *   limits are off).
+ * - At most 500 new connections per 5 minutes and 1,000 market-data connections open per IP
+ *   (counted per market); an upgrade over either gets HTTP 429 (Bybit names no status).
+ * - Not documented as counts, not enforced: client messages per connection; topics per
+ *   connection (only a 21,000-character length of args).
  */
 import { listPairs, renderDecimal, splitJoined } from '../../sim/symbols.js';
-import type { ExchangeView, WsConn, WsSimExchange } from '../../sim/types.js';
+import type { ExchangeView, WsConn, WsLimits, WsSimExchange } from '../../sim/types.js';
 
 const MAX_ARGS = 10;
 const TOPIC = 'tickers.';
@@ -100,6 +109,32 @@ function open(conn: WsConn, view: ExchangeView, pingTimeoutMs: number) {
   return { onMessage, push };
 }
 
+/** A client frame as a request; {} when it is not a JSON object. */
+function parseRequest(text: string): Partial<Request> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Partial<Request>) : {};
+  } catch {
+    return {};
+  }
+}
+
+const limits: WsLimits = {
+  source: 'https://bybit-exchange.github.io/docs/v5/rate-limit',
+  connections: { max: 500, windowMs: 300_000 },
+  openConnections: 1000,
+  topicsPerMessage: MAX_ARGS,
+  /** Args of a subscribe request (0 for any other frame). */
+  topics: (text) => {
+    const req = parseRequest(text);
+    return req.op === 'subscribe' && Array.isArray(req.args) ? req.args.length : 0;
+  },
+  violate: (conn, _kind, text) => {
+    const req = parseRequest(text);
+    conn.send(JSON.stringify({ success: false, ret_msg: `args size >${MAX_ARGS}`, conn_id: conn.id, req_id: typeof req.req_id === 'string' ? req.req_id : '', op: req.op }));
+  },
+};
+
 export const sim = {
   kind: 'ws',
   name: 'bybit_ws',
@@ -109,6 +144,7 @@ export const sim = {
   resolve: (symbol, known) => splitJoined(symbol, known),
   symbols: (assets) => listPairs(assets).map((p) => `${p.base}${p.quote}`),
   render: (value) => renderDecimal(value, 8, 2),
+  limits,
   open: (conn, view) => open(conn, view, 0),
 } satisfies WsSimExchange;
 

@@ -4,9 +4,15 @@
  * API:    https://www.kucoin.com/docs/websocket/basic-info/apply-connect-token/public-token-no-authentication-required-
  *         https://www.kucoin.com/docs/websocket/basic-info/ping, .../create-connection
  *         https://www.kucoin.com/docs/websocket/spot-trading/public-channels/ticker
- * Limits: (README, not verified offline) 100 client messages per 10 s per connection, 100
- *         topics per subscribe, 300 topics per connection; tickers push every 100 ms.
- *         Defaults: 25 symbols per connection, one per subscribe, 300 ms apart, ping every 10 s.
+ * Limits: https://www.kucoin.com/docs/basic-info/request-rate-limit/websocket: 100 client
+ *         messages (pings included) per 10 s per connection, 100 topics (symbols) per
+ *         subscribe, 300 topics per connection (400 on the newer page), 30 connections per
+ *         minute. Defaults: 200 symbols per connection (67 % of 300), 100 per subscribe,
+ *         200 ms apart, a ping every 10 s (3 messages per 10 s at start): a dYdX-sized map's
+ *         356 symbols take 2 connections of 2 messages each, all subscribed ~1.2 s after the
+ *         dial. No dial spacing: 2 dials, each reconnecting at most every ~10 s, stay under
+ *         30 per minute. connect's defaults, to restore its pacing in oracle.json:
+ *         writeInterval 300, maxSubscriptionsPerBatch 1, maxSubscriptionsPerConnection 25.
  * Symbol: BASE-QUOTE, e.g. BTC-USDT, carried back as the `topic` suffix (exchange-wire-formats.md §3.10).
  * Price:  `data.price` (last trade), a decimal string. A pong only refreshes held prices.
  *
@@ -144,7 +150,7 @@ function kucoinSession(tickers: readonly ProviderTicker[], batchSize: number): W
 
 export const kucoinWs = {
   kind: 'ws',
-  defaults: { webSocket: wsDefaults('kucoin_ws', 'wss://ws-api-spot.kucoin.com/', { handshakeTimeout: 20_000, pingInterval: 10_000, writeInterval: 300, maxSubscriptionsPerConnection: 25 }), api: { ...apiDefaults('kucoin_ws', DEFAULT_API, { timeout: 5000, interval: 60_000 }), enabled: false } },
+  defaults: { webSocket: wsDefaults('kucoin_ws', 'wss://ws-api-spot.kucoin.com/', { handshakeTimeout: 20_000, pingInterval: 10_000, writeInterval: 200, maxSubscriptionsPerBatch: 100, maxSubscriptionsPerConnection: 200 }), api: { ...apiDefaults('kucoin_ws', DEFAULT_API, { timeout: 5000, interval: 60_000 }), enabled: false } },
   session: kucoinSession,
   preDial,
 } satisfies WsExchange;

@@ -19,9 +19,18 @@
  *   "price":..,"size","bestAsk","bestAskSize","bestBid","bestBidSize","time"}}, `sequence` strictly
  *   increasing per symbol; sequence-back fault: each message carries the highest sent minus one.
  * Symbols: BASE-QUOTE. Prices: 8 significant digits, no minimum decimals.
+ * Limits (`limits`, enforced by the plumbing), from
+ * https://www.kucoin.com/docs/basic-info/request-rate-limit/websocket:
+ * - 100 client messages (subscribe, unsubscribe, ping...) per 10 s per connection; over it →
+ *   {"id":X,"type":"error","code":509,"data":"exceed max permits per second"}, message dropped.
+ * - 100 topics per subscribe (each symbol of "/market/ticker:A,B" is a topic) and 300 topics
+ *   per connection (the newer page says 400; the smaller is enforced); over either → the
+ *   session's 509 error frames below.
+ * - 30 new connections per minute; an upgrade over it gets HTTP 429.
+ * - Not enforced: the connections-open limit, counted per user ID rather than per IP.
  */
 import { listPairs, renderDecimal, splitDashed } from '../../sim/symbols.js';
-import type { ExchangeView, HttpReply, HttpRequest, WsConn, WsSimExchange } from '../../sim/types.js';
+import type { ExchangeView, HttpReply, HttpRequest, LimitKind, WsConn, WsLimits, WsSimExchange } from '../../sim/types.js';
 
 const PATH = '/kucoin/ws';
 const TOKEN = '2neAiuYvAU61ZDXANAGAsiL4-iAExhsBXZxftpOeh_55i3Ysy2q2LEsEWU64mdzUOPusi34M_wGoSf7iNyEWJ1UQy47YbpY4zVdzilNP-Bj3iXzrjjGlWtiYB9J6i9GjsxUuhPw3BlrzazF6ghq4Lzf7scStOz3KkxjwpsOBCH4=.WNQmhZQeUKIkh97KYgU0Lg==';
@@ -29,6 +38,12 @@ const TOPIC = '/market/ticker:';
 const MAX_PER_TOPIC = 100;
 const MAX_PER_CONNECTION = 300;
 const RAW_ID = /"id"\s*:\s*(-?\d+|"((?:[^"\\]|\\.)*)")/;
+
+/** The id of a client message as KuCoin echoes it: a string, taken from the raw text. */
+function rawId(text: string): string {
+  const raw = RAW_ID.exec(text);
+  return raw === null ? '' : (raw[2] ?? raw[1] ?? '');
+}
 
 function bullet(req: HttpRequest): HttpReply {
   if (req.url.pathname !== '/api/v1/bullet-public') return { status: 404, body: { code: '404000', msg: 'Url Not Found' } };
@@ -78,8 +93,7 @@ function open(conn: WsConn, view: ExchangeView) {
   };
 
   const onMessage = (text: string): void => {
-    const raw = RAW_ID.exec(text);
-    const id = raw === null ? '' : (raw[2] ?? raw[1] ?? '');
+    const id = rawId(text);
     let msg: unknown;
     try {
       msg = JSON.parse(text);
@@ -113,6 +127,35 @@ function open(conn: WsConn, view: ExchangeView) {
   return { onMessage, push };
 }
 
+/** Topics a subscribe message adds: the symbols of its /market/ticker topic (0 otherwise). */
+function subscribedTopics(text: string): number {
+  try {
+    const m = JSON.parse(text) as { type?: unknown; topic?: unknown };
+    if (m.type !== 'subscribe' || typeof m.topic !== 'string' || !m.topic.startsWith(TOPIC)) return 0;
+    return m.topic.slice(TOPIC.length).split(',').length;
+  } catch {
+    return 0;
+  }
+}
+
+const VIOLATION: Readonly<Record<LimitKind, string>> = {
+  connections: 'too many connections',
+  open_connections: 'too many connections',
+  messages: 'exceed max permits per second',
+  topics_per_message: `exceed max subscription count limitation of ${MAX_PER_TOPIC} per time`,
+  topics_per_connection: `exceed max subscription count limitation of ${MAX_PER_CONNECTION}`,
+};
+
+const limits: WsLimits = {
+  source: 'https://www.kucoin.com/docs/basic-info/request-rate-limit/websocket',
+  connections: { max: 30, windowMs: 60_000 },
+  messages: { max: 100, windowMs: 10_000 },
+  topicsPerMessage: MAX_PER_TOPIC,
+  topicsPerConnection: MAX_PER_CONNECTION,
+  topics: subscribedTopics,
+  violate: (conn, kind, text) => conn.send(JSON.stringify({ id: rawId(text), type: 'error', code: 509, data: VIOLATION[kind] })),
+};
+
 export const sim = {
   kind: 'ws',
   name: 'kucoin_ws',
@@ -125,5 +168,6 @@ export const sim = {
   resolve: (symbol, known) => splitDashed(symbol, known),
   symbols: (assets) => listPairs(assets).map((p) => `${p.base}-${p.quote}`),
   render: (value) => renderDecimal(value, 8, 0),
+  limits,
   open,
 } satisfies WsSimExchange;

@@ -10,9 +10,18 @@
  * - Text "ping" is answered with text "pong" (OKX's keepalive; the anchor never sends it).
  * - Pushes {"arg":{"channel":"tickers","instId":..},"data":[{"instType":"SPOT","instId":..,"last":..,"ts":"<ms>",...}]}.
  * Prices: 8 significant digits, no minimum decimals ("65000", "0.15").
+ * Limits (`limits`, enforced by the plumbing), from https://www.okx.com/docs-v5/en/#overview-websocket-connect
+ * and .../#overview-websocket-subscribe:
+ * - Connection limit: 3 requests per second per IP; an upgrade over it gets HTTP 429.
+ * - 480 subscribe/unsubscribe/login requests per hour per connection; over it →
+ *   {"event":"error","code":"60014","msg":"Requests too frequent.","connId":..} and the request
+ *   is dropped. The plumbing counts every text frame, so a text "ping" counts here too (OKX
+ *   counts only subscribe/unsubscribe/login; the side-car sends no ping).
+ * - Not enforced: the 64 KB total length of a request's channels (a size, not a count);
+ *   topics per connection and connections open at once are not documented.
  */
 import { listPairs, renderDecimal, splitDashed } from '../../sim/symbols.js';
-import type { ExchangeView, WsConn, WsSimExchange } from '../../sim/types.js';
+import type { ExchangeView, WsConn, WsLimits, WsSimExchange } from '../../sim/types.js';
 
 const MAX_ARGS = 25;
 
@@ -95,6 +104,14 @@ function open(conn: WsConn, view: ExchangeView) {
   return { onMessage, push };
 }
 
+const limits: WsLimits = {
+  source: 'https://www.okx.com/docs-v5/en/#overview-websocket-connect',
+  connections: { max: 3, windowMs: 1000 },
+  messages: { max: 480, windowMs: 3_600_000 },
+  topics: () => 0,
+  violate: (conn) => conn.send(JSON.stringify({ event: 'error', code: '60014', msg: 'Requests too frequent.', connId: conn.id })),
+};
+
 export const sim = {
   kind: 'ws',
   name: 'okx_ws',
@@ -104,5 +121,6 @@ export const sim = {
   resolve: (symbol, known) => splitDashed(symbol, known),
   symbols: (assets) => listPairs(assets).map((p) => `${p.base}-${p.quote}`),
   render: (value) => renderDecimal(value, 8, 0),
+  limits,
   open,
 } satisfies WsSimExchange;
