@@ -102,8 +102,9 @@ export interface WsLimits {
   readonly connections?: { readonly max: number; readonly windowMs: number };
   /** Connections per IP open at once. */
   readonly openConnections?: number;
-  /** Client messages per connection within a sliding window (every text frame counts). */
-  readonly messages?: { readonly max: number; readonly windowMs: number };
+  /** Client messages per connection within a sliding window: every text frame counts, or
+   *  those `counts` accepts (OKX counts only subscribe, unsubscribe and login requests). */
+  readonly messages?: { readonly max: number; readonly windowMs: number; counts?(text: string): boolean };
   /** Topics in one subscribe message. */
   readonly topicsPerMessage?: number;
   /** Topics one connection may hold (subscribes add, nothing removes). */

@@ -57,7 +57,7 @@ class ConnLimits {
     const { limits } = this;
     let broken: LimitKind | undefined;
     const n = limits.topics(text);
-    if (this.messages && !this.messages.take(now)) broken = 'messages';
+    if (this.messages && (limits.messages?.counts?.(text) ?? true) && !this.messages.take(now)) broken = 'messages';
     else if (limits.topicsPerMessage !== undefined && n > limits.topicsPerMessage) broken = 'topics_per_message';
     else if (limits.topicsPerConnection !== undefined && this.topics + n > limits.topicsPerConnection) broken = 'topics_per_connection';
     if (broken === undefined) {

@@ -116,6 +116,18 @@ describe('simulator limit plumbing', () => {
     expect(running.violations().messages).toBe(1);
   });
 
+  it('counts only the messages the exchange counts', async () => {
+    const { url, running } = await serve({ messages: { max: 2, windowMs: 10_000, counts: (text) => text.startsWith('{') } });
+    const c = await Client.open(url, clients);
+    for (let i = 0; i < 5; i++) c.send(`ping${i}`);
+    c.send({ sub: ['a'] });
+    c.send({ sub: ['b'] });
+    c.send({ sub: ['c'] });
+    await c.waitFor(has('error'));
+    expect(c.objects().slice(5)).toEqual([{ ok: 1 }, { ok: 1 }, { error: 'messages' }]);
+    expect(running.violations().messages).toBe(1);
+  });
+
   it('frees the message window as it slides', async () => {
     const { url, running } = await serve({ messages: { max: 2, windowMs: 200 } });
     const c = await Client.open(url, clients);

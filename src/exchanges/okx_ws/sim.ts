@@ -15,8 +15,7 @@
  * - Connection limit: 3 requests per second per IP; an upgrade over it gets HTTP 429.
  * - 480 subscribe/unsubscribe/login requests per hour per connection; over it →
  *   {"event":"error","code":"60014","msg":"Requests too frequent.","connId":..} and the request
- *   is dropped. The plumbing counts every text frame, so a text "ping" counts here too (OKX
- *   counts only subscribe/unsubscribe/login; the side-car sends no ping).
+ *   is dropped. Only those three ops count (a text "ping" does not).
  * - Not enforced: the 64 KB total length of a request's channels (a size, not a count);
  *   topics per connection and connections open at once are not documented.
  */
@@ -107,7 +106,7 @@ function open(conn: WsConn, view: ExchangeView) {
 const limits: WsLimits = {
   source: 'https://www.okx.com/docs-v5/en/#overview-websocket-connect',
   connections: { max: 3, windowMs: 1000 },
-  messages: { max: 480, windowMs: 3_600_000 },
+  messages: { max: 480, windowMs: 3_600_000, counts: (text) => /"op"\s*:\s*"(subscribe|unsubscribe|login)"/.test(text) },
   topics: () => 0,
   violate: (conn) => conn.send(JSON.stringify({ event: 'error', code: '60014', msg: 'Requests too frequent.', connId: conn.id })),
 };
