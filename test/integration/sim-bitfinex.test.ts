@@ -83,14 +83,17 @@ describe('bitfinex_ws simulator', () => {
     expect(b.frames.length).toBeGreaterThan(3);
   });
 
-  it('refuses a 31st channel with 10305', async () => {
+  it('refuses a 26th channel with 10305 and counts the violation', async () => {
+    const before = sim.limits(NAME).violations.topics_per_connection;
     const c = await open();
     const pairs = sim.quotes(NAME);
-    const symbols = Object.keys(pairs).slice(0, 31);
-    expect(symbols).toHaveLength(31);
+    const symbols = Object.keys(pairs).slice(0, 26);
+    expect(symbols).toHaveLength(26);
     for (const s of symbols) c.send(sub(s));
-    expect(JSON.parse(await c.waitFor(has('10305')))).toMatchObject({ code: 10305, pair: symbols[30] });
-    expect(c.json().filter((m) => (m as { event?: string }).event === 'subscribed')).toHaveLength(30);
+    expect(JSON.parse(await c.waitFor(has('10305')))).toMatchObject({ event: 'error', msg: 'subscribe: limit', code: 10305, pair: symbols[25] });
+    expect(c.json().filter((m) => (m as { event?: string }).event === 'subscribed')).toHaveLength(25);
+    expect(sim.limits(NAME).violations.topics_per_connection).toBe(before + 1);
+    expect(sim.limits(NAME).limits).toMatchObject({ connections: { max: 20, windowMs: 60_000 }, topicsPerConnection: 25 });
   });
 
   it('error-ack refuses with 10400; bad-price puts "abc" at index 6', async () => {

@@ -7,17 +7,24 @@
  *   and at once a snapshot [N,[BID,BID_SIZE,ASK,ASK_SIZE,DAILY_CHANGE,DAILY_CHANGE_RELATIVE,
  *   LAST_PRICE,VOLUME,HIGH,LOW]] (JSON numbers; under bad-price LAST_PRICE is the string "abc").
  * - Refusals {"event":"error","msg":..,"code":..,"channel":"ticker","symbol":..,"pair":..}:
- *   10001 unknown pair, 10301 already subscribed, 10305 more than 30 channels, 10300 for a
- *   non-ticker channel; the error-ack fault refuses every subscribe with 10400.
+ *   10001 unknown pair, 10301 already subscribed, 10300 for a non-ticker channel; the
+ *   error-ack fault refuses every subscribe with 10400.
  * - {"event":"unsubscribe","chanId":N} → {"event":"unsubscribed","status":"OK","chanId":N};
  *   {"event":"ping","cid":C} → {"event":"pong","ts":<ms>,"cid":C}; other input → 10000.
  * - Pushes every subscribed channel's ticker each push interval, and [N,"hb"] every 5 s.
  * Prices: 5 significant digits, as Bitfinex quotes them.
+ * Limits (https://docs.bitfinex.com/docs/ws-public): 20 connections per minute to
+ * wss://api-pub.bitfinex.com, 25 channels at the same time on one connection (30 before).
+ * Enforced: the 21st upgrade within a minute gets HTTP 429 (the page names no answer), and a
+ * subscribe past 25 on one connection gets {"event":"error","msg":"subscribe: limit",
+ * "code":10305,..} with the request's channel, symbol and pair (10305: "reached limit of open
+ * channels", https://docs.bitfinex.com/docs/ws-general). Every subscribe counts, refused ones
+ * too, and unsubscribing frees nothing (the plumbing's rule). Not enforced, none documented:
+ * open connections, client messages per second, channels per message (always one).
  */
 import { listPairs, renderDecimal, splitJoined } from '../../sim/symbols.js';
-import type { ExchangeView, WsConn, WsSimExchange } from '../../sim/types.js';
+import type { ExchangeView, WsConn, WsLimits, WsSimExchange } from '../../sim/types.js';
 
-const MAX_CHANNELS = 30;
 const HEARTBEAT_MS = 5000;
 
 interface Channel {
@@ -36,6 +43,16 @@ function tickerArray(pair: string, view: ExchangeView): unknown[] | undefined {
   return [n(last * 0.99995), 12.5, n(last * 1.00005), 9.75, n(last * 0.004), 0.004, lastValue, 1234.5, n(last * 1.03), n(last * 0.97)];
 }
 
+/** Parse a client frame as a JSON object ({} for anything else). */
+function request(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 function open(conn: WsConn, view: ExchangeView) {
   const channels = new Map<number, Channel>();
   let nextChanId = 17;
@@ -51,7 +68,6 @@ function open(conn: WsConn, view: ExchangeView) {
     if (req['channel'] !== 'ticker') return refuse(10300, 'subscribe: channel not supported', named);
     if (view.resolve(pair) === undefined) return refuse(10001, 'Unknown pair', named);
     if ([...channels.values()].some((c) => c.pair === pair)) return refuse(10301, 'subscribe: dup', named);
-    if (channels.size >= MAX_CHANNELS) return refuse(10305, 'subscribe: limit', named);
     const chanId = nextChanId++;
     channels.set(chanId, { pair, lastHeartbeat: view.now() });
     send({ event: 'subscribed', channel: 'ticker', chanId, symbol: `t${pair}`, pair });
@@ -60,13 +76,7 @@ function open(conn: WsConn, view: ExchangeView) {
   };
 
   const onMessage = (text: string): void => {
-    let req: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(text);
-      req = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-    } catch {
-      req = {};
-    }
+    const req = request(text);
     if (req['event'] === 'subscribe') subscribe(req);
     else if (req['event'] === 'unsubscribe' && typeof req['chanId'] === 'number' && channels.delete(req['chanId'])) {
       send({ event: 'unsubscribed', status: 'OK', chanId: req['chanId'] });
@@ -89,6 +99,19 @@ function open(conn: WsConn, view: ExchangeView) {
   return { onMessage, push };
 }
 
+const limits = {
+  source: 'https://docs.bitfinex.com/docs/ws-public: 20 connections per minute, 25 channels per connection',
+  connections: { max: 20, windowMs: 60_000 },
+  topicsPerConnection: 25,
+  topics: (text) => (request(text)['event'] === 'subscribe' ? 1 : 0),
+  violate: (conn, _kind, text) => {
+    const req = request(text);
+    const symbol = typeof req['symbol'] === 'string' ? req['symbol'] : '';
+    const pair = symbol.startsWith('t') ? symbol.slice(1) : symbol;
+    conn.send(JSON.stringify({ event: 'error', msg: 'subscribe: limit', code: 10305, channel: req['channel'], symbol: req['symbol'], pair }));
+  },
+} satisfies WsLimits;
+
 export const sim = {
   kind: 'ws',
   name: 'bitfinex_ws',
@@ -98,5 +121,6 @@ export const sim = {
   resolve: (symbol, known) => splitJoined(symbol, known),
   symbols: (assets) => listPairs(assets).map((p) => `${p.base}${p.quote}`),
   render: (value) => renderDecimal(value, 5, 0),
+  limits,
   open,
 } satisfies WsSimExchange;

@@ -3,9 +3,13 @@
  *
  * API:    https://www.bitstamp.net/websocket/v2/ (channels, bts:subscribe, bts:heartbeat,
  *         bts:request_reconnect)
- * Limits: same page (not verified offline): connections are closed after 90 days or on
- *         maintenance (announced with bts:request_reconnect). Defaults: one connection, one
- *         channel per subscribe, 100 ms apart, a client heartbeat every 10 s.
+ * Limits: same page: none documented for public channels (connections, messages or
+ *         channels); a connection is closed after 90 days or on maintenance (announced with
+ *         bts:request_reconnect). Defaults, chosen without a documented bound: 80 channels per
+ *         connection, connections dialled in parallel, one channel per subscribe, 25 ms apart
+ *         (40 messages per second per connection), so each connection is subscribed about
+ *         3 s after its dial; a client heartbeat every 10 s. connect's defaults: writeInterval
+ *         100 ms, one per subscribe, maxSubscriptionsPerConnection 0 (one connection).
  * Symbol: lower-case BASEQUOTE, e.g. btcusd (not bitstamp_api's BTC/USD), carried back as
  *         the suffix of `channel` after `live_trades_` (exchange-wire-formats.md §3.3).
  * Price:  trade `data.price_str`, a decimal string. Pushed only when a trade happens.
@@ -91,6 +95,6 @@ function bitstampSession(tickers: readonly ProviderTicker[], _batchSize: number)
 
 export const bitstampWs = {
   kind: 'ws',
-  defaults: { webSocket: wsDefaults('bitstamp_ws', 'wss://ws.bitstamp.net', { pingInterval: 10_000 }) },
+  defaults: { webSocket: wsDefaults('bitstamp_ws', 'wss://ws.bitstamp.net', { pingInterval: 10_000, writeInterval: 25, maxSubscriptionsPerConnection: 80 }) },
   session: bitstampSession,
 } satisfies WsExchange;

@@ -14,6 +14,8 @@
  *   number, `price_str` the string the adapter reads ("abc" under bad-price).
  * Not emulated: bts:request_reconnect (the plumbing gives a session no way to close its socket).
  * Prices: 8 significant digits, at least 2 decimals.
+ * Limits: none enforced. The v2 page documents no connection, message or channel limit for
+ * public channels, only a maximum connection age of 90 days (not emulated either).
  */
 import { listPairs, renderDecimal, splitJoined } from '../../sim/symbols.js';
 import type { ExchangeView, WsConn, WsSimExchange } from '../../sim/types.js';

@@ -3,9 +3,16 @@
  *
  * API:    https://exchange-docs.crypto.com/exchange/v1/rest-ws/index.html#websocket-subscriptions
  *         (subscribe, public/heartbeat, ticker.{instrument_name})
- * Limits: same page (not verified offline): 400 subscriptions per connection (README), 100
- *         requests per second; a heartbeat every 30 s that must be answered or the
- *         connection is closed. Defaults: 200 instruments per connection, one per subscribe.
+ * Limits: same page, #rate-limits: market data websocket 100 requests per second per
+ *         connection, pro-rated on the calendar second it opened (sleep 1 s before the first
+ *         request: postConnectionTimeout 1 s does); past that code 42901 TOO_MANY_REQUESTS.
+ *         #websocket-subscriptions: 400 subscriptions per connection, past that 40107
+ *         EXCEED_MAX_SUBSCRIPTIONS. No cap on channels per message or connections per IP is
+ *         documented. A heartbeat every 30 s must be answered or the connection is closed.
+ *         Defaults: 200 instruments per connection, one per subscribe (a refusal names one
+ *         instrument), 15 ms apart: under 67 requests per second with the heartbeat replies,
+ *         so 93 instruments are subscribed about 2.4 s after the dial. connect's defaults:
+ *         writeInterval 100 ms, maxSubscriptionsPerBatch 1, maxSubscriptionsPerConnection 200.
  * Symbol: the instrument name, BTC_USD (spot) or BTCUSD-PERP (perpetual), carried back in
  *         `result.data[].i` (exchange-wire-formats.md §3.6).
  * Price:  `a`, the latest trade price, a decimal string.
@@ -94,6 +101,6 @@ function cryptoDotComSession(tickers: readonly ProviderTicker[], batchSize: numb
 
 export const cryptoDotComWs = {
   kind: 'ws',
-  defaults: { webSocket: wsDefaults('crypto_dot_com_ws', 'wss://stream.crypto.com/exchange/v1/market', { maxSubscriptionsPerConnection: 200 }) },
+  defaults: { webSocket: wsDefaults('crypto_dot_com_ws', 'wss://stream.crypto.com/exchange/v1/market', { maxSubscriptionsPerConnection: 200, writeInterval: 15 }) },
   session: cryptoDotComSession,
 } satisfies WsExchange;

@@ -16,9 +16,17 @@
  *   the plumbing gives a session no way to close its socket, so the client's read timeout
  *   closes it. `cryptoDotComWsWith` changes both numbers; maxMissed 0 never gives up.
  * Prices: 8 significant digits, no minimum decimals.
+ * Limits (https://exchange-docs.crypto.com/exchange/v1/rest-ws/index.html#rate-limits and
+ * #websocket-subscriptions): market data websocket 100 requests per second (pro-rated on the
+ * calendar second the connection opened, hence the advice to sleep 1 s after connecting), at
+ * most 400 subscriptions per connection. Enforced: the 101st client frame within a sliding
+ * second (heartbeat replies count) gets {"id":I,"method":M,"code":42901,"message":
+ * "TOO_MANY_REQUESTS"}; a subscribe taking a connection past 400 channels gets code 40107
+ * EXCEED_MAX_SUBSCRIPTIONS (I and M echoed; -1 and "ERROR" when the frame has none). Not
+ * enforced, none documented: connections per IP (new or open), channels per message.
  */
 import { listPairs, QUOTES, renderDecimal, type Pair } from '../../sim/symbols.js';
-import type { ExchangeView, WsConn, WsSimExchange } from '../../sim/types.js';
+import type { ExchangeView, WsConn, WsLimits, WsSimExchange } from '../../sim/types.js';
 
 const PERP = 'USD-PERP';
 const CHANNEL = 'ticker.';
@@ -48,6 +56,11 @@ function tickerEntry(inst: string, view: ExchangeView, now: number): object | un
   };
 }
 
+/** A request's id as written in `text`, digit for digit, or -1 when it has no numeric id. */
+function echoId(text: string, id: unknown): string {
+  return typeof id === 'number' ? (/"id"\s*:\s*(-?\d+)/.exec(text)?.[1] ?? String(id)) : '-1';
+}
+
 function open(conn: WsConn, view: ExchangeView, hb: HeartbeatOptions) {
   const subscribed = new Set<string>();
   const outstanding = new Set<number>();
@@ -64,7 +77,7 @@ function open(conn: WsConn, view: ExchangeView, hb: HeartbeatOptions) {
       conn.send('{"id":-1,"code":10004,"message":"BAD_REQUEST"}');
       return;
     }
-    const id = typeof req.id === 'number' ? (/"id"\s*:\s*(-?\d+)/.exec(text)?.[1] ?? String(req.id)) : '-1';
+    const id = echoId(text, req.id);
     if (req.method === 'public/respond-heartbeat') {
       if (typeof req.id === 'number') outstanding.delete(req.id);
       return;
@@ -115,6 +128,33 @@ function open(conn: WsConn, view: ExchangeView, hb: HeartbeatOptions) {
   return { onMessage, push };
 }
 
+/** A client frame as an object ({} for anything that is not a JSON object). */
+function parse(text: string): { id?: unknown; method?: unknown; params?: { channels?: unknown } } {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as object) : {};
+  } catch {
+    return {};
+  }
+}
+
+const limits = {
+  source: 'https://exchange-docs.crypto.com/exchange/v1/rest-ws/index.html#rate-limits: market data 100 requests per second; #websocket-subscriptions: 400 subscriptions per connection',
+  messages: { max: 100, windowMs: 1000 },
+  topicsPerConnection: 400,
+  topics: (text) => {
+    const req = parse(text);
+    return req.method === 'subscribe' && Array.isArray(req.params?.channels) ? req.params.channels.length : 0;
+  },
+  violate: (conn, kind, text) => {
+    const req = parse(text);
+    const id = echoId(text, req.id);
+    const method = JSON.stringify(typeof req.method === 'string' ? req.method : 'ERROR');
+    const [code, message] = kind === 'messages' ? [42901, 'TOO_MANY_REQUESTS'] : [40107, 'EXCEED_MAX_SUBSCRIPTIONS'];
+    conn.send(`{"id":${id},"method":${method},"code":${code},"message":"${message}"}`);
+  },
+} satisfies WsLimits;
+
 const base = {
   kind: 'ws',
   name: 'crypto_dot_com_ws',
@@ -128,6 +168,7 @@ const base = {
     return [...pairs.map((p) => `${p.base}_${p.quote}`), ...perps];
   },
   render: (value) => renderDecimal(value, 8, 0),
+  limits,
 } satisfies Omit<WsSimExchange, 'open'>;
 
 /** The exchange with other heartbeat timings (e.g. short ones in tests). */

@@ -4,10 +4,18 @@
  * API:    https://docs.kraken.com/api/docs/websocket-v1/ticker (ticker payload)
  *         https://docs.kraken.com/api/docs/websocket-v1/subscribe (subscriptionStatus)
  *         https://docs.kraken.com/api/docs/websocket-v1/systemstatus, .../heartbeat
- * Limits: (external, not verified offline) connection attempts rate-limited per IP; the
- *         server sends {"event":"heartbeat"} after about 1 s without other traffic, so the
- *         10 s read timeout only fires on a dead feed. Defaults: one connection, one pair per
- *         subscribe, 100 ms apart.
+ * Limits: https://docs.kraken.com/api/docs/guides/spot-ws-intro: about 150 connection
+ *         attempts per IP per rolling 10 minutes (Cloudflare; past that the IP is banned for
+ *         10 minutes), and no faster than one reconnection per 5 s after maintenance. Client
+ *         messages are limited per connection at a rate the docs give no number for
+ *         ("Exceeded msg rate"); pairs per subscribe and per connection have no documented cap.
+ *         Defaults: dials at least 5 s apart (dialInterval; 120 per 10 minutes, 80 %), one
+ *         connection, up to 200 pairs per subscribe, subscribes 1 s apart, so a few hundred
+ *         pairs are subscribed in one or two messages within about 2 s of the dial.
+ *         connect's defaults: writeInterval 100 ms, maxSubscriptionsPerBatch 1,
+ *         maxSubscriptionsPerConnection 0 (unlimited); set those in oracle.json to restore
+ *         its pacing. The server sends {"event":"heartbeat"} after about 1 s without other
+ *         traffic, so the 10 s read timeout only fires on a dead feed.
  * Symbol: Kraken WS pair name with a slash and Kraken asset codes, e.g. XBT/USD, carried back
  *         as element 3 of the data array (exchange-wire-formats.md §3.9).
  * Price:  `p[0]`, today's volume-weighted average price, a decimal string.
@@ -97,6 +105,7 @@ function krakenSession(tickers: readonly ProviderTicker[], batchSize: number): W
 
 export const krakenWs = {
   kind: 'ws',
-  defaults: { webSocket: wsDefaults('kraken_ws', 'wss://ws.kraken.com', { maxBufferSize: 1000 }) },
+  defaults: { webSocket: wsDefaults('kraken_ws', 'wss://ws.kraken.com', { maxBufferSize: 1000, writeInterval: 1000, maxSubscriptionsPerBatch: 200 }) },
   session: krakenSession,
+  dialInterval: 5000,
 } satisfies WsExchange;

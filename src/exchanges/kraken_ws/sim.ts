@@ -14,10 +14,16 @@
  * - {"event":"heartbeat"} after 1 s without any other frame (Kraken's idle heartbeat).
  * Symbols: BASE/QUOTE with Kraken asset codes (XBT/USD, XDG/USD, ETH/XBT).
  * Prices: 8 significant digits, at least 5 decimals, like kraken_api.
+ * Limits (https://docs.kraken.com/api/docs/guides/spot-ws-intro, formerly the v1 "General
+ * Considerations"): Cloudflare allows about 150 connection attempts per IP per rolling 10
+ * minutes and bans the IP for 10 minutes past that. Enforced: the 151st upgrade within 10
+ * minutes is refused with HTTP 429 (no ban is emulated). Not enforced, none documented as a
+ * number: open connections, messages per connection (v1 answers "Exceeded msg rate" to a
+ * dynamic limit), pairs per subscribe and per connection.
  */
 import { QUOTES, listPairs, renderDecimal } from '../../sim/symbols.js';
 import type { Pair } from '../../sim/symbols.js';
-import type { ExchangeView, WsConn, WsSimExchange } from '../../sim/types.js';
+import type { ExchangeView, WsConn, WsLimits, WsSimExchange } from '../../sim/types.js';
 
 const TO_KRAKEN: Readonly<Record<string, string>> = { BTC: 'XBT', DOGE: 'XDG' };
 const TO_BOOK: Readonly<Record<string, string>> = { XBT: 'BTC', XDG: 'DOGE' };
@@ -116,6 +122,24 @@ function open(conn: WsConn, view: ExchangeView) {
   return { onMessage, push };
 }
 
+/** Pairs a client frame subscribes to: the `pair` array of a subscribe event. */
+function topics(text: string): number {
+  try {
+    const m = JSON.parse(text) as { event?: unknown; pair?: unknown } | null;
+    return m?.event === 'subscribe' && Array.isArray(m.pair) ? m.pair.length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const limits = {
+  source: 'https://docs.kraken.com/api/docs/guides/spot-ws-intro: about 150 connection attempts per IP per rolling 10 minutes (Cloudflare)',
+  connections: { max: 150, windowMs: 600_000 },
+  topics,
+  // Only the connection limit is enforced, and it is answered at the upgrade: nothing reaches here.
+  violate: () => undefined,
+} satisfies WsLimits;
+
 export const sim = {
   kind: 'ws',
   name: 'kraken_ws',
@@ -125,5 +149,6 @@ export const sim = {
   resolve,
   symbols: (assets) => listPairs(assets).map((p) => `${kraken(p.base)}/${kraken(p.quote)}`),
   render: (value) => renderDecimal(value, 8, 5),
+  limits,
   open,
 } satisfies WsSimExchange;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bitstampWs } from '../../../src/exchanges/bitstamp_ws/adapter.js';
-import type { ProviderTicker } from '../../../src/providers/types.js';
+import type { ProviderTicker, WsExchange } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>
   readFileSync(new URL(`../../../../shared/fixtures/connect-test-payloads/bitstamp_ws/${f}`, import.meta.url), 'utf8');
@@ -22,7 +22,8 @@ describe('bitstamp_ws subscriptions and heartbeat', () => {
 
   it('sends the anchor heartbeat every pingInterval (10 s by default)', () => {
     expect(session().heartbeat()).toEqual([shared('heartbeat.json').trim()]);
-    expect(bitstampWs.defaults.webSocket.pingInterval).toBe(10_000);
+    expect(bitstampWs.defaults.webSocket).toMatchObject({ pingInterval: 10_000, writeInterval: 25, maxSubscriptionsPerConnection: 80 });
+    expect((bitstampWs as WsExchange).dialInterval).toBeUndefined();
     expect(bitstampWs.defaults.webSocket.endpoints[0]?.url).toBe('wss://ws.bitstamp.net');
   });
 });

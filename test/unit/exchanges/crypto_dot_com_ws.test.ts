@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cryptoDotComWs } from '../../../src/exchanges/crypto_dot_com_ws/adapter.js';
-import type { ProviderTicker } from '../../../src/providers/types.js';
+import type { ProviderTicker, WsExchange } from '../../../src/providers/types.js';
 
 const shared = (f: string): string =>
   readFileSync(new URL(`../../../../shared/fixtures/connect-test-payloads/crypto_dot_com_ws/${f}`, import.meta.url), 'utf8');
@@ -26,7 +26,8 @@ describe('crypto_dot_com_ws subscriptions', () => {
 
   it('sends no client heartbeat (the server drives it)', () => {
     expect(session().heartbeat()).toEqual([]);
-    expect(cryptoDotComWs.defaults.webSocket).toMatchObject({ maxSubscriptionsPerConnection: 200, pingInterval: 0 });
+    expect(cryptoDotComWs.defaults.webSocket).toMatchObject({ maxSubscriptionsPerConnection: 200, maxSubscriptionsPerBatch: 1, writeInterval: 15, pingInterval: 0 });
+    expect((cryptoDotComWs as WsExchange).dialInterval).toBeUndefined();
   });
 });
 

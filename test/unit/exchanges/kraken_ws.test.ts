@@ -12,7 +12,7 @@ const EMPTY = { resolved: [], unresolved: [] };
 const XBT_REQUEST = '{"event":"subscribe","pair":["XBT/USD"],"subscription":{"name":"ticker"}}';
 
 describe('kraken_ws subscriptions', () => {
-  it('matches the anchor request, one pair per message by default', () => {
+  it('matches the anchor request with one pair per message (connect\'s batch size)', () => {
     expect(krakenWs.session(tickers('XBT/USD'), 1).subscriptions()).toEqual([shared('subscribe_request.json').trim()]);
     expect(session().subscriptions()).toHaveLength(3);
   });
@@ -26,6 +26,11 @@ describe('kraken_ws subscriptions', () => {
 
   it('sends no application heartbeat', () => {
     expect(session().heartbeat()).toEqual([]);
+  });
+
+  it('defaults: dials 5 s apart (150 attempts per 10 minutes), 200 pairs per subscribe, 1 s apart', () => {
+    expect(krakenWs.dialInterval).toBe(5000);
+    expect(krakenWs.defaults.webSocket).toMatchObject({ maxSubscriptionsPerBatch: 200, writeInterval: 1000, maxSubscriptionsPerConnection: 0 });
   });
 });
 

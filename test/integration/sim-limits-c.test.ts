@@ -1,0 +1,213 @@
+/**
+ * Documented limits of kraken_ws, bitfinex_ws and crypto_dot_com_ws in the simulator (each
+ * exchange served alone, so every test starts with fresh windows; bitstamp_ws documents none),
+ * and the default pacing of those three and bitstamp_ws against them: every ticker priced
+ * within a few seconds and no violation counted.
+ */
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bitfinexWs } from '../../src/exchanges/bitfinex_ws/adapter.js';
+import { sim as bitfinex } from '../../src/exchanges/bitfinex_ws/sim.js';
+import { bitstampWs } from '../../src/exchanges/bitstamp_ws/adapter.js';
+import { sim as bitstamp } from '../../src/exchanges/bitstamp_ws/sim.js';
+import { cryptoDotComWs } from '../../src/exchanges/crypto_dot_com_ws/adapter.js';
+import { sim as cryptoDotCom } from '../../src/exchanges/crypto_dot_com_ws/sim.js';
+import { krakenWs } from '../../src/exchanges/kraken_ws/adapter.js';
+import { sim as kraken } from '../../src/exchanges/kraken_ws/sim.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
+import { ProviderMetrics } from '../../src/metrics/provider.js';
+import { QuoteStore } from '../../src/oracle/store.js';
+import { ProviderSink } from '../../src/providers/sink.js';
+import { ErrorCode, type WsExchange } from '../../src/providers/types.js';
+import { WsStream } from '../../src/providers/ws-stream.js';
+import { PriceBook } from '../../src/sim/price-book.js';
+import type { LimitKind, RunningExchange, WsSimExchange } from '../../src/sim/types.js';
+import { waitFor } from '../helpers/metrics.js';
+import { silentLog } from '../helpers/silent-log.js';
+import { Client, has, startAlone } from '../helpers/sim-ws1-client.js';
+
+const clients: Client[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.ws.terminate();
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function alone(def: WsSimExchange, limits = true) {
+  const served = await startAlone(def, 50, limits);
+  cleanups.push(() => served.running.close());
+  return served;
+}
+
+/** Open `n` connections at once; resolves with the clients that got in and the refusals. */
+async function openMany(url: string, n: number): Promise<{ open: Client[]; refused: string[] }> {
+  const results = await Promise.allSettled(Array.from({ length: n }, () => Client.open(url, clients)));
+  return {
+    open: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+    refused: results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : [])),
+  };
+}
+
+const nonZero = (running: RunningExchange): Partial<Record<LimitKind, number>> =>
+  Object.fromEntries(Object.entries(running.violations()).filter(([, n]) => n > 0));
+
+/** The simulator's symbols for an exchange, in its own spelling. */
+function symbols(def: WsSimExchange): string[] {
+  const book = new PriceBook({ seed: 3 });
+  return def.symbols(book.assets());
+}
+
+describe('connections per IP per window', () => {
+  for (const [def, max] of [[kraken, 150], [bitfinex, 20]] as const) {
+    it(`${def.name}: ${max} new connections are served, the next one gets HTTP 429`, async () => {
+      const { url, running } = await alone(def);
+      const within = await openMany(url, max);
+      expect(within.refused).toEqual([]);
+      expect(within.open).toHaveLength(max);
+      await within.open[0]?.waitFor(() => true);
+      expect(nonZero(running)).toEqual({});
+      await expect(Client.open(url, clients)).rejects.toThrow(/429/);
+      expect(nonZero(running)).toEqual({ connections: 1 });
+    });
+  }
+
+  it('bitfinex_ws: closing connections frees no slot within the minute', async () => {
+    const { url, running } = await alone(bitfinex);
+    const first = await openMany(url, 20);
+    for (const c of first.open) c.ws.close();
+    await Promise.all(first.open.map((c) => c.closed));
+    await expect(Client.open(url, clients)).rejects.toThrow(/429/);
+    expect(running.violations().connections).toBe(1);
+  });
+
+  it('kraken_ws: with limits off the 151st connection is served', async () => {
+    const { url, running } = await alone(kraken, false);
+    const all = await openMany(url, 151);
+    expect(all.refused).toEqual([]);
+    expect(nonZero(running)).toEqual({});
+  });
+});
+
+describe('bitfinex_ws channels per connection', () => {
+  const sub = (symbol: string) => ({ event: 'subscribe', channel: 'ticker', symbol });
+
+  it('serves 25 channels on one connection and refuses the 26th with 10305', async () => {
+    const { url, running } = await alone(bitfinex);
+    const c = await Client.open(url, clients);
+    const pairs = symbols(bitfinex).slice(0, 26);
+    for (const p of pairs.slice(0, 25)) c.send(sub(p));
+    await c.waitFor(has(`"pair":"${pairs[24]}"`));
+    expect(c.objects().filter((m) => m['event'] === 'subscribed')).toHaveLength(25);
+    expect(nonZero(running)).toEqual({});
+
+    c.send(sub(`t${pairs[25]}`));
+    const refusal = await c.waitFor(has('10305'));
+    expect(JSON.parse(refusal)).toEqual({ event: 'error', msg: 'subscribe: limit', code: 10305, channel: 'ticker', symbol: `t${pairs[25]}`, pair: pairs[25] });
+    expect(nonZero(running)).toEqual({ topics_per_connection: 1 });
+    // The adapter reports the refused symbol, not the frame.
+    const session = bitfinexWs.session([{ offChainTicker: pairs[25] ?? '', metadataJSON: '' }], 1);
+    expect(session.handle(refusal).response?.unresolved).toMatchObject([{ ticker: pairs[25], code: ErrorCode.APIGeneral }]);
+  });
+
+  it('pings and other events take no channel', async () => {
+    const { url, running } = await alone(bitfinex);
+    const c = await Client.open(url, clients);
+    for (let i = 0; i < 30; i++) c.send({ event: 'ping', cid: i });
+    await c.waitFor(has('"cid":29'));
+    expect(nonZero(running)).toEqual({});
+  });
+
+  it('with limits off a 26th channel is served', async () => {
+    const { url, running } = await alone(bitfinex, false);
+    const c = await Client.open(url, clients);
+    const pairs = symbols(bitfinex).slice(0, 26);
+    for (const p of pairs) c.send(sub(p));
+    await c.waitFor(has(`"pair":"${pairs[25]}"`));
+    expect(c.frames.some(has('10305'))).toBe(false);
+    expect(nonZero(running)).toEqual({});
+  });
+});
+
+describe('crypto_dot_com_ws requests per second and subscriptions per connection', () => {
+  const channels = (n: number): string[] => {
+    const all = symbols(cryptoDotCom);
+    return Array.from({ length: n }, (_, i) => `ticker.${all[i % all.length]}`);
+  };
+  const subscribe = (id: number, list: string[]) => ({ id, method: 'subscribe', params: { channels: list } });
+
+  it('serves 100 requests within a second and answers the 101st with 42901', async () => {
+    const { url, running } = await alone(cryptoDotCom);
+    const c = await Client.open(url, clients);
+    for (let id = 1; id <= 100; id++) c.send(subscribe(id, ['ticker.BTC_USD']));
+    await c.waitFor(has('"id":100,'));
+    expect(nonZero(running)).toEqual({});
+    c.send(subscribe(101, ['ticker.ETH_USD']));
+    expect(await c.waitFor(has('42901'))).toBe('{"id":101,"method":"subscribe","code":42901,"message":"TOO_MANY_REQUESTS"}');
+    expect(nonZero(running)).toEqual({ messages: 1 });
+    expect(c.frames.some(has('"instrument_name":"ETH_USD"'))).toBe(false);
+  });
+
+  it('counts heartbeat replies and bad frames as requests', async () => {
+    const { url, running } = await alone(cryptoDotCom);
+    const c = await Client.open(url, clients);
+    for (let i = 0; i < 100; i++) c.send({ id: i, method: 'public/respond-heartbeat' });
+    c.send('not json');
+    expect(await c.waitFor(has('42901'))).toBe('{"id":-1,"method":"ERROR","code":42901,"message":"TOO_MANY_REQUESTS"}');
+    expect(nonZero(running)).toEqual({ messages: 1 });
+  });
+
+  it('serves 400 subscriptions on one connection and refuses the 401st with 40107', async () => {
+    const { url, running } = await alone(cryptoDotCom);
+    const c = await Client.open(url, clients);
+    c.send(subscribe(1, channels(400)));
+    await c.waitFor(() => c.objects().filter((m) => m['id'] === 1 && m['code'] === 0).length === 400);
+    expect(nonZero(running)).toEqual({});
+    c.send(subscribe(2, channels(1)));
+    expect(await c.waitFor(has('40107'))).toBe('{"id":2,"method":"subscribe","code":40107,"message":"EXCEED_MAX_SUBSCRIPTIONS"}');
+    expect(nonZero(running)).toEqual({ topics_per_connection: 1 });
+  });
+});
+
+describe('the side-car defaults against the limits', () => {
+  /** Run a provider with its built-in defaults (endpoint moved to the simulator) on `tickers`. */
+  function stream(name: string, exchange: WsExchange, url: string, tickers: readonly string[]) {
+    const metrics = new ProviderMetrics(createMetrics(new Registry(), false), name, 'websockets');
+    const store = new QuoteStore();
+    const config = { ...exchange.defaults.webSocket, endpoints: [{ url, authentication: { apiKey: '', apiKeyHeader: '' } }] };
+    const s = new WsStream({
+      name, config, api: undefined, exchange, metrics, log: silentLog(),
+      tickers: tickers.map((t) => ({ offChainTicker: t, metadataJSON: '' })),
+      sink: new ProviderSink(store, metrics),
+    });
+    s.start();
+    return { store, stream: s };
+  }
+
+  const cases: Array<[WsSimExchange, WsExchange, number, number]> = [
+    // [simulator, adapter, tickers, ms from start until every ticker has a price]
+    [kraken, krakenWs, 37, 3000],
+    [bitfinex, bitfinexWs, 36, 6500],
+    [bitstamp, bitstampWs, 37, 3000],
+    [cryptoDotCom, cryptoDotComWs, 47, 3000],
+  ];
+  for (const [def, exchange, n, budget] of cases) {
+    // Concurrent, so each test stops its own stream and server (afterEach would stop all).
+    it.concurrent(`${def.name}: ${n} tickers priced within ${budget} ms, no violation`, async () => {
+      const { url, running } = await startAlone(def, 50, true);
+      const tickers = symbols(def).slice(0, n);
+      expect(tickers).toHaveLength(n);
+      const started = Date.now();
+      const { store, stream: s } = stream(def.name, exchange, url, tickers);
+      try {
+        const missing = () => tickers.filter((t) => store.get(def.name, t) === undefined);
+        await waitFor(() => missing().length === 0, budget + 1000, 20).catch(() => undefined);
+        expect(missing()).toEqual([]);
+        expect(Date.now() - started).toBeLessThan(budget);
+        expect(nonZero(running)).toEqual({});
+      } finally {
+        await s.stop();
+        await running.close();
+      }
+    }, 15_000);
+  }
+});
