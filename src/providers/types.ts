@@ -146,15 +146,21 @@ export interface PreDialContext {
 }
 
 /** WebSocket exchange adapter: at most four members. */
+/** A connection rate: at most `max` new connections in any `windowMs` milliseconds. */
+export interface DialLimit {
+  readonly max: number;
+  readonly windowMs: number;
+}
+
 export interface WsExchange {
   readonly kind: 'ws';
   /** Built-in configuration. `api` is only for adapters that need an HTTP call (KuCoin). */
   readonly defaults: { readonly webSocket: WebSocketConfig; readonly api?: ApiConfig };
   /** Open the state machine for one connection covering `tickers`. */
   session(tickers: readonly ProviderTicker[], batchSize: number): WsSession;
-  /** Optional: least spacing in ms between two dials of one provider (first connections and
-   *  reconnections alike), from the exchange's documented connection rate limit. */
-  readonly dialInterval?: number;
+  /** Optional: at most `max` dials of one provider in any `windowMs` (first connections and
+   *  reconnections alike), under the exchange's documented connection rate limit. */
+  readonly dialLimit?: DialLimit;
   /** Optional: resolve the URL to dial (and server-imposed timings) before each dial. Rejects
    *  when it cannot (a failed dial). */
   preDial?(ctx: PreDialContext): Promise<DialTarget>;

@@ -7,12 +7,12 @@
  * chunk they were in, removed ones leave their chunk, new ones fill chunks with room and then
  * new chunks. (connect tears down and re-dials every connection of the provider.)
  *
- * Dials of all the provider's connections, first ones and reconnections, are spaced at least
- * the exchange's `dialInterval` apart, so opening many connections at once keeps to its
- * connection rate limit.
+ * Dials of all the provider's connections, first ones and reconnections, keep to the exchange's
+ * `dialLimit` (at most `max` in any `windowMs`), so opening many connections at once keeps to
+ * its connection rate limit.
  */
 import type { ProviderState } from './state.js';
-import type { ProviderTicker } from './types.js';
+import type { DialLimit, ProviderTicker } from './types.js';
 import { WsConnection, type WsConnectionOptions } from './ws-connection.js';
 
 /** Same options as one connection; `tickers` is the provider's whole list. */
@@ -30,7 +30,7 @@ export class WsStream {
   private readonly pacer: DialPacer;
 
   constructor(private readonly o: WsStreamOptions) {
-    this.pacer = new DialPacer(o.exchange.dialInterval ?? 0);
+    this.pacer = new DialPacer(o.exchange.dialLimit);
     this.chunks = plan([], o.tickers, this.perConnection()).map((tickers) => this.chunk(tickers));
   }
 
@@ -99,15 +99,22 @@ export class WsStream {
   }
 }
 
-/** Hands out dial times at least `interval` ms apart; `reserve` answers how long to wait. */
+/**
+ * Hands out dial times so that no `windowMs` holds more than `max` of them (none: no limit);
+ * `reserve` answers how long to wait. Times only move forward, so a dial never jumps ahead of
+ * one reserved earlier.
+ */
 export class DialPacer {
-  private last = Number.NEGATIVE_INFINITY;
-  constructor(private readonly interval: number) {}
+  private readonly times: number[] = [];
+  constructor(private readonly limit: DialLimit | undefined) {}
 
   reserve(now: number): number {
-    if (this.interval <= 0) return 0;
-    const at = Math.max(now, this.last + this.interval);
-    this.last = at;
+    if (this.limit === undefined) return 0;
+    const { max, windowMs } = this.limit;
+    let at = Math.max(now, this.times[this.times.length - 1] ?? now);
+    if (this.times.length >= max) at = Math.max(at, (this.times[this.times.length - max] as number) + windowMs);
+    this.times.push(at);
+    if (this.times.length > max) this.times.shift();
     return at - now;
   }
 }

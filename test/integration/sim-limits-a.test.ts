@@ -2,18 +2,11 @@
  * The documented limits of binance_ws, okx_ws, bybit_ws and kucoin_ws as the simulator
  * enforces them: a client within a limit is served and counts no violation; a client over it
  * gets the exchange's answer and the violation is counted by kind. Each test starts its own
- * exchange so the per-IP connection windows start empty. Last, the adapters' defaults: the
- * subscribe plan for a dYdX-sized map keeps within 80 % of each rate limit and within each
- * count limit, and is sent within about 3 s of the first dial.
+ * exchange so the per-IP connection windows start empty. The adapters' defaults against these
+ * limits: ws-pacing.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { binanceWs } from '../../src/exchanges/binance_ws/adapter.js';
-import { bybitWs } from '../../src/exchanges/bybit_ws/adapter.js';
-import { kucoinWs } from '../../src/exchanges/kucoin_ws/adapter.js';
-import { okxWs } from '../../src/exchanges/okx_ws/adapter.js';
-import type { WsExchange } from '../../src/providers/types.js';
-import { plan } from '../../src/providers/ws-stream.js';
 import { sim as binance } from '../../src/exchanges/binance_ws/sim.js';
 import { sim as bybit } from '../../src/exchanges/bybit_ws/sim.js';
 import { sim as kucoin } from '../../src/exchanges/kucoin_ws/sim.js';
@@ -222,55 +215,5 @@ describe('kucoin_ws limits', () => {
     expect(counted(r)).toEqual({});
     expect(await dial(url)).toBe(429);
     expect(counted(r)).toEqual({ connections: 1 });
-  });
-});
-
-describe('adapter defaults against the limits', () => {
-  /**
-   * The subscribe plan of `n` tickers with the adapter's defaults: connections dialled
-   * dialInterval apart, each subscribing postConnectionTimeout after its dial, messages
-   * writeInterval apart. Checked against `def.limits`.
-   */
-  function check(exchange: WsExchange, def: WsSimExchange, n: number): { connections: number; lastMs: number } {
-    const c = exchange.defaults.webSocket;
-    const limits = def.limits!;
-    const names = Array.from({ length: n }, (_, i) => ({ offChainTicker: `C${i}-USDT`, metadataJSON: '' }));
-    const chunks = plan([], names, c.maxSubscriptionsPerConnection > 0 ? c.maxSubscriptionsPerConnection : Infinity);
-    const dial = exchange.dialInterval ?? 0;
-    let lastMs = 0;
-    for (const [i, chunk] of chunks.entries()) {
-      const messages = exchange.session(chunk, c.maxSubscriptionsPerBatch).subscriptions();
-      const topics = messages.map((m) => limits.topics(m));
-      if (limits.topicsPerMessage !== undefined) expect(Math.max(...topics)).toBeLessThanOrEqual(limits.topicsPerMessage);
-      if (limits.topicsPerConnection !== undefined) expect(topics.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(limits.topicsPerConnection);
-      if (limits.messages) {
-        const { max, windowMs } = limits.messages;
-        const pings = c.pingInterval > 0 ? Math.ceil(windowMs / c.pingInterval) : 0;
-        expect(Math.min(messages.length, Math.ceil(windowMs / c.writeInterval)) + pings).toBeLessThanOrEqual(0.8 * max);
-      }
-      lastMs = Math.max(lastMs, i * dial + c.postConnectionTimeout + (messages.length - 1) * c.writeInterval);
-    }
-    if (limits.connections) {
-      const { max, windowMs } = limits.connections;
-      expect(dial > 0 ? Math.min(chunks.length, Math.ceil(windowMs / dial)) : chunks.length).toBeLessThanOrEqual(0.8 * max);
-    }
-    expect(chunks.flat()).toHaveLength(n);
-    return { connections: chunks.length, lastMs };
-  }
-
-  it('binance_ws: 344 symbols on 2 connections, subscribed 1.9 s after the dial', () => {
-    expect(check(binanceWs, binance, 344)).toEqual({ connections: 2, lastMs: 1900 });
-  });
-
-  it('okx_ws: 563 instruments on 3 connections dialled 500 ms apart, subscribed 2.6 s after the first dial', () => {
-    expect(check(okxWs, okx, 563)).toEqual({ connections: 3, lastMs: 2600 });
-  });
-
-  it('bybit_ws: 357 symbols on 4 connections, subscribed 1.9 s after the dial', () => {
-    expect(check(bybitWs, bybit, 357)).toEqual({ connections: 4, lastMs: 1900 });
-  });
-
-  it('kucoin_ws: 356 symbols on 2 connections, subscribed 1.2 s after the dial', () => {
-    expect(check(kucoinWs, kucoin, 356)).toEqual({ connections: 2, lastMs: 1200 });
   });
 });

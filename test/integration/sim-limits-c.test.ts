@@ -1,29 +1,16 @@
 /**
  * Documented limits of kraken_ws, bitfinex_ws and crypto_dot_com_ws in the simulator (each
- * exchange served alone, so every test starts with fresh windows; bitstamp_ws documents none),
- * and the default pacing of those three and bitstamp_ws against them: every ticker priced
- * within a few seconds and no violation counted.
+ * exchange served alone, so every test starts with fresh windows; bitstamp_ws documents none).
+ * The adapters' defaults against these limits: ws-pacing.test.ts.
  */
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bitfinexWs } from '../../src/exchanges/bitfinex_ws/adapter.js';
 import { sim as bitfinex } from '../../src/exchanges/bitfinex_ws/sim.js';
-import { bitstampWs } from '../../src/exchanges/bitstamp_ws/adapter.js';
-import { sim as bitstamp } from '../../src/exchanges/bitstamp_ws/sim.js';
-import { cryptoDotComWs } from '../../src/exchanges/crypto_dot_com_ws/adapter.js';
 import { sim as cryptoDotCom } from '../../src/exchanges/crypto_dot_com_ws/sim.js';
-import { krakenWs } from '../../src/exchanges/kraken_ws/adapter.js';
 import { sim as kraken } from '../../src/exchanges/kraken_ws/sim.js';
-import { createMetrics } from '../../src/metrics/metrics.js';
-import { ProviderMetrics } from '../../src/metrics/provider.js';
-import { QuoteStore } from '../../src/oracle/store.js';
-import { ProviderSink } from '../../src/providers/sink.js';
-import { ErrorCode, type WsExchange } from '../../src/providers/types.js';
-import { WsStream } from '../../src/providers/ws-stream.js';
+import { ErrorCode } from '../../src/providers/types.js';
 import { PriceBook } from '../../src/sim/price-book.js';
 import type { LimitKind, RunningExchange, WsSimExchange } from '../../src/sim/types.js';
-import { waitFor } from '../helpers/metrics.js';
-import { silentLog } from '../helpers/silent-log.js';
 import { Client, has, startAlone } from '../helpers/sim-ws1-client.js';
 
 const clients: Client[] = [];
@@ -166,48 +153,4 @@ describe('crypto_dot_com_ws requests per second and subscriptions per connection
     expect(await c.waitFor(has('40107'))).toBe('{"id":2,"method":"subscribe","code":40107,"message":"EXCEED_MAX_SUBSCRIPTIONS"}');
     expect(nonZero(running)).toEqual({ topics_per_connection: 1 });
   });
-});
-
-describe('the side-car defaults against the limits', () => {
-  /** Run a provider with its built-in defaults (endpoint moved to the simulator) on `tickers`. */
-  function stream(name: string, exchange: WsExchange, url: string, tickers: readonly string[]) {
-    const metrics = new ProviderMetrics(createMetrics(new Registry(), false), name, 'websockets');
-    const store = new QuoteStore();
-    const config = { ...exchange.defaults.webSocket, endpoints: [{ url, authentication: { apiKey: '', apiKeyHeader: '' } }] };
-    const s = new WsStream({
-      name, config, api: undefined, exchange, metrics, log: silentLog(),
-      tickers: tickers.map((t) => ({ offChainTicker: t, metadataJSON: '' })),
-      sink: new ProviderSink(store, metrics),
-    });
-    s.start();
-    return { store, stream: s };
-  }
-
-  const cases: Array<[WsSimExchange, WsExchange, number, number]> = [
-    // [simulator, adapter, tickers, ms from start until every ticker has a price]
-    [kraken, krakenWs, 37, 3000],
-    [bitfinex, bitfinexWs, 36, 6500],
-    [bitstamp, bitstampWs, 37, 3000],
-    [cryptoDotCom, cryptoDotComWs, 47, 3000],
-  ];
-  for (const [def, exchange, n, budget] of cases) {
-    // Concurrent, so each test stops its own stream and server (afterEach would stop all).
-    it.concurrent(`${def.name}: ${n} tickers priced within ${budget} ms, no violation`, async () => {
-      const { url, running } = await startAlone(def, 50, true);
-      const tickers = symbols(def).slice(0, n);
-      expect(tickers).toHaveLength(n);
-      const started = Date.now();
-      const { store, stream: s } = stream(def.name, exchange, url, tickers);
-      try {
-        const missing = () => tickers.filter((t) => store.get(def.name, t) === undefined);
-        await waitFor(() => missing().length === 0, budget + 1000, 20).catch(() => undefined);
-        expect(missing()).toEqual([]);
-        expect(Date.now() - started).toBeLessThan(budget);
-        expect(nonZero(running)).toEqual({});
-      } finally {
-        await s.stop();
-        await running.close();
-      }
-    }, 15_000);
-  }
 });

@@ -100,21 +100,26 @@ describe('WebSocket driver against a loopback server', () => {
     expect(subs).toEqual(['{"sub":["A","B"]}', '{"sub":["C","D"]}', '{"sub":["E"]}']);
   });
 
-  it("spaces the provider's dials by the exchange's dialInterval, reconnections included", async () => {
+  it("keeps the provider's dials to the exchange's dialLimit, reconnections included", async () => {
     const srv = await server();
-    const { stream: s } = stream(srv.url, ['A', 'B', 'C', 'D'], { maxSubscriptionsPerConnection: 1 }, { ...fakeExchange, dialInterval: 150 });
-    expect(s.size).toBe(4);
-    await waitFor(() => srv.conns.length === 4, 3000);
+    const { stream: s } = stream(srv.url, ['A', 'B', 'C', 'D', 'E'], { maxSubscriptionsPerConnection: 1 }, { ...fakeExchange, dialLimit: { max: 2, windowMs: 300 } });
+    expect(s.size).toBe(5);
+    await waitFor(() => srv.conns.length === 5, 3000);
+    // Two at once, two 300 ms later, the fifth 300 ms after that.
     const at = srv.conns.map((c) => c.at).sort((a, b) => a - b);
-    for (let i = 1; i < at.length; i++) expect((at[i] ?? 0) - (at[i - 1] ?? 0)).toBeGreaterThanOrEqual(130);
-    // All four drop at once: their reconnections queue behind each other too.
+    const gaps = at.slice(1).map((t, i) => t - (at[i] ?? 0));
+    expect(gaps[0]).toBeLessThan(100);
+    expect(gaps[1]).toBeGreaterThanOrEqual(270);
+    expect(gaps[2]).toBeLessThan(100);
+    expect(gaps[3]).toBeGreaterThanOrEqual(270);
+    // No 300 ms window holds more than two dials, even when all five drop at once.
     for (const c of srv.conns) c.socket.terminate();
-    await waitFor(() => srv.conns.length === 8, 5000);
-    const again = srv.conns.slice(4).map((c) => c.at).sort((a, b) => a - b);
-    for (let i = 1; i < again.length; i++) expect((again[i] ?? 0) - (again[i - 1] ?? 0)).toBeGreaterThanOrEqual(130);
+    await waitFor(() => srv.conns.length === 10, 5000);
+    const all = srv.conns.map((c) => c.at).sort((a, b) => a - b);
+    for (let i = 2; i < all.length; i++) expect((all[i] ?? 0) - (all[i - 2] ?? 0)).toBeGreaterThanOrEqual(270);
   });
 
-  it('dials every connection at once without a dialInterval', async () => {
+  it('dials every connection at once without a dialLimit', async () => {
     const srv = await server();
     stream(srv.url, ['A', 'B', 'C', 'D'], { maxSubscriptionsPerConnection: 1 });
     await waitFor(() => srv.conns.length === 4, 3000);

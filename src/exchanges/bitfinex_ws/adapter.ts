@@ -6,10 +6,9 @@
  * Limits: https://docs.bitfinex.com/docs/ws-public: 20 connections per minute to
  *         api-pub.bitfinex.com, 25 channels at the same time per connection (30 before);
  *         past 25 a subscribe is refused with code 10305. No client message rate is
- *         documented. Defaults: dials at least 3.75 s apart (dialInterval; at most 16 per
- *         rolling minute, 80 %), 20 symbols per connection, one per subscribe, 50 ms apart:
- *         36 symbols take two connections, the second dialled 3.75 s after the first, all
- *         subscribed about 5.5 s after the first dial. connect's defaults: writeInterval
+ *         documented. Defaults: at most 16 dials in any minute (`dialLimit`, 80 %), 20
+ *         symbols per connection, one per subscribe, 50 ms apart: 36 symbols take two
+ *         connections, dialled at once, all subscribed about 2 s after the dial. connect's defaults: writeInterval
  *         100 ms, one per subscribe, maxSubscriptionsPerConnection 20, no dial spacing.
  * Symbol: the off-chain ticker is sent verbatim as `symbol` (BTCUSD, as the anchor does) and
  *         must equal the `pair` Bitfinex echoes in the `subscribed` ack (exchange-wire-formats.md §3.2).
@@ -122,5 +121,5 @@ export const bitfinexWs = {
     webSocket: wsDefaults('bitfinex_ws', 'wss://api-pub.bitfinex.com/ws/2', { maxBufferSize: 1000, maxSubscriptionsPerConnection: 20, writeInterval: 50 }),
   },
   session: bitfinexSession,
-  dialInterval: 3750,
+  dialLimit: { max: 16, windowMs: 60_000 },
 } satisfies WsExchange;

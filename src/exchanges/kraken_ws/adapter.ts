@@ -9,7 +9,7 @@
  *         10 minutes), and no faster than one reconnection per 5 s after maintenance. Client
  *         messages are limited per connection at a rate the docs give no number for
  *         ("Exceeded msg rate"); pairs per subscribe and per connection have no documented cap.
- *         Defaults: dials at least 5 s apart (dialInterval; 120 per 10 minutes, 80 %), one
+ *         Defaults: dials at least 5 s apart (`dialLimit` one per 5 s; 120 per 10 minutes, 80 %), one
  *         connection, up to 200 pairs per subscribe, subscribes 1 s apart, so a few hundred
  *         pairs are subscribed in one or two messages within about 2 s of the dial.
  *         connect's defaults: writeInterval 100 ms, maxSubscriptionsPerBatch 1,
@@ -107,5 +107,5 @@ export const krakenWs = {
   kind: 'ws',
   defaults: { webSocket: wsDefaults('kraken_ws', 'wss://ws.kraken.com', { maxBufferSize: 1000, writeInterval: 1000, maxSubscriptionsPerBatch: 200 }) },
   session: krakenSession,
-  dialInterval: 5000,
+  dialLimit: { max: 1, windowMs: 5000 },
 } satisfies WsExchange;

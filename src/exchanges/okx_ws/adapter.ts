@@ -7,7 +7,7 @@
  *         .../#overview-websocket-subscribe: 3 connection requests per second per IP, 480
  *         subscribe/unsubscribe/login requests per hour per connection, 64 KB of channels
  *         per request; a connection with no subscription or no data for 30 s is closed.
- *         Defaults: dials 500 ms apart (`dialInterval`, 2 per second, 67 %), 200 instruments
+ *         Defaults: at most 2 dials in any second (`dialLimit`, 67 %), 200 instruments
  *         per connection, 25 per subscribe message, 100 ms apart (8 requests per connection
  *         per start, 2 % of the hourly budget), read timeout 15 s: a dYdX-sized map's 563
  *         instruments take 3 connections, all subscribed ~2.6 s after the first dial.
@@ -103,6 +103,6 @@ function okxSession(tickers: readonly ProviderTicker[], batchSize: number): WsSe
 export const okxWs = {
   kind: 'ws',
   defaults: { webSocket: wsDefaults('okx_ws', 'wss://wsaws.okx.com:8443/ws/v5/public', { readTimeout: 15_000, writeInterval: 100, maxSubscriptionsPerConnection: 200, maxSubscriptionsPerBatch: 25 }) },
-  dialInterval: 500,
+  dialLimit: { max: 2, windowMs: 1000 },
   session: okxSession,
 } satisfies WsExchange;

@@ -30,7 +30,7 @@ describe('bitfinex_ws subscriptions', () => {
   it('sends no application heartbeat; defaults keep to 20 connections a minute and 25 channels each', () => {
     expect(session().heartbeat()).toEqual([]);
     expect(bitfinexWs.defaults.webSocket).toMatchObject({ maxSubscriptionsPerConnection: 20, writeInterval: 50, maxBufferSize: 1000, pingInterval: 0 });
-    expect(bitfinexWs.dialInterval).toBe(3750);
+    expect(bitfinexWs.dialLimit).toEqual({ max: 16, windowMs: 60_000 });
     expect(bitfinexWs.defaults.webSocket.endpoints[0]?.url).toBe('wss://api-pub.bitfinex.com/ws/2');
   });
 });

@@ -23,7 +23,7 @@ describe('bitstamp_ws subscriptions and heartbeat', () => {
   it('sends the anchor heartbeat every pingInterval (10 s by default)', () => {
     expect(session().heartbeat()).toEqual([shared('heartbeat.json').trim()]);
     expect(bitstampWs.defaults.webSocket).toMatchObject({ pingInterval: 10_000, writeInterval: 25, maxSubscriptionsPerConnection: 80 });
-    expect((bitstampWs as WsExchange).dialInterval).toBeUndefined();
+    expect((bitstampWs as WsExchange).dialLimit).toBeUndefined();
     expect(bitstampWs.defaults.webSocket.endpoints[0]?.url).toBe('wss://ws.bitstamp.net');
   });
 });

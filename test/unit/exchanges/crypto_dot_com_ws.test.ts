@@ -27,7 +27,7 @@ describe('crypto_dot_com_ws subscriptions', () => {
   it('sends no client heartbeat (the server drives it)', () => {
     expect(session().heartbeat()).toEqual([]);
     expect(cryptoDotComWs.defaults.webSocket).toMatchObject({ maxSubscriptionsPerConnection: 200, maxSubscriptionsPerBatch: 1, writeInterval: 15, pingInterval: 0 });
-    expect((cryptoDotComWs as WsExchange).dialInterval).toBeUndefined();
+    expect((cryptoDotComWs as WsExchange).dialLimit).toBeUndefined();
   });
 });
 

@@ -29,7 +29,7 @@ describe('kraken_ws subscriptions', () => {
   });
 
   it('defaults: dials 5 s apart (150 attempts per 10 minutes), 200 pairs per subscribe, 1 s apart', () => {
-    expect(krakenWs.dialInterval).toBe(5000);
+    expect(krakenWs.dialLimit).toEqual({ max: 1, windowMs: 5000 });
     expect(krakenWs.defaults.webSocket).toMatchObject({ maxSubscriptionsPerBatch: 200, writeInterval: 1000, maxSubscriptionsPerConnection: 0 });
   });
 });
