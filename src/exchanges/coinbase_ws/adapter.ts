@@ -3,9 +3,17 @@
  *
  * API:    https://docs.cdp.coinbase.com/exchange/websocket-feed/overview
  *         https://docs.cdp.coinbase.com/exchange/websocket-feed/channels (ticker, heartbeat)
- * Limits: https://docs.cdp.coinbase.com/exchange/websocket-feed/rate-limits (per-IP message
- *         rate, not verified offline); a connection that does not subscribe within 5 s is
- *         closed (README). Defaults: one connection, one product per subscribe, 100 ms apart.
+ * Limits: https://docs.cdp.coinbase.com/exchange/websocket-feed/rate-limits: 8 connection
+ *         requests a second per IP, bursts up to 20; 100 client messages a second per IP;
+ *         subscribe and unsubscribe messages "10 RPS / 1000 burst RPS"
+ *         (https://help.coinbase.com/en/exchange/managing-my-account/market-data-connections).
+ *         No documented cap on products per subscribe or per connection. A connection that does
+ *         not subscribe within 5 s is closed (README).
+ *         Defaults: one connection, 50 products per subscribe, 200 ms apart (5 a second, half
+ *         the subscribe rate; we send no pings), dials 200 ms apart (5 a second, 62 % of 8): a
+ *         dYdX-sized map's 203 products go in 5 messages, all sent 1.8 s after the dial.
+ *         connect's defaults: writeInterval 100 ms, maxSubscriptionsPerBatch 1,
+ *         maxSubscriptionsPerConnection 0 (unlimited); set those in oracle.json to restore them.
  * Symbol: BASE-QUOTE, e.g. BTC-USD, carried back in `product_id` (exchange-wire-formats.md §3.5).
  * Price:  ticker `price` (last match), a decimal string. A heartbeat (one per product per
  *         second) only refreshes the price already held.
@@ -101,6 +109,7 @@ function coinbaseSession(tickers: readonly ProviderTicker[], batchSize: number):
 
 export const coinbaseWs = {
   kind: 'ws',
-  defaults: { webSocket: wsDefaults('coinbase_ws', 'wss://ws-feed.exchange.coinbase.com', {}) },
+  defaults: { webSocket: wsDefaults('coinbase_ws', 'wss://ws-feed.exchange.coinbase.com', { writeInterval: 200, maxSubscriptionsPerBatch: 50 }) },
+  dialInterval: 200,
   session: coinbaseSession,
 } satisfies WsExchange;

@@ -12,9 +12,22 @@
  *   `last_trade_id` = the last ticker `trade_id` sent for that product (0 before any).
  * - sequence-back fault: each message carries the highest sequence sent minus one.
  * Prices: 8 significant digits, at least 2 decimals.
+ *
+ * Limits: https://docs.cdp.coinbase.com/exchange/websocket-feed/rate-limits ("Requests per
+ * second per IP: 8", "in bursts: Up to 20", "Messages sent by the client every second per IP:
+ * 100"). Enforced here:
+ * - new connections: 20 within 2.5 s (a burst of 20 from idle, 8 a second on average; a
+ *   sliding window's reading of Coinbase's token bucket); over it the upgrade gets HTTP 429.
+ * - client messages: 100 a second per connection (Coinbase counts per IP; the plumbing counts
+ *   per connection). Over it: {"type":"error","message":"Rate limit exceeded",..} and a close
+ *   (1008), as Coinbase's feeds disconnect a client "sending too many messages" with an error
+ *   (https://docs.cdp.coinbase.com/prime/websocket-feed, "Errors").
+ * Not documented, so not enforced: connections open at once, products per subscribe message
+ * and per connection (the "10 subscriptions per product, per channel" limit counts duplicate
+ * subscriptions of one account across connections, which one client never makes).
  */
 import { listPairs, renderDecimal, splitDashed } from '../../sim/symbols.js';
-import type { ExchangeView, WsConn, WsSimExchange } from '../../sim/types.js';
+import type { ExchangeView, LimitKind, WsConn, WsLimits, WsSimExchange } from '../../sim/types.js';
 
 const CHANNELS = ['ticker', 'heartbeat'] as const;
 type Channel = (typeof CHANNELS)[number];
@@ -60,6 +73,34 @@ function parseRequest(text: string, view: ExchangeView): Request {
   }
   return { ok: true, type: m['type'], wanted };
 }
+
+/** Product-channel pairs a subscribe message asks for (0 for anything else). */
+function topics(text: string): number {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return 0;
+  }
+  const m = (typeof msg === 'object' && msg !== null ? msg : {}) as Record<string, unknown>;
+  if (m['type'] !== 'subscribe' || !Array.isArray(m['channels'])) return 0;
+  const top = Array.isArray(m['product_ids']) ? m['product_ids'].length : 0;
+  return (m['channels'] as unknown[]).reduce<number>((n, ch) => {
+    const ids = typeof ch === 'object' && ch !== null ? (ch as Record<string, unknown>)['product_ids'] : undefined;
+    return n + (Array.isArray(ids) ? ids.length : top);
+  }, 0);
+}
+
+const limits: WsLimits = {
+  source: 'https://docs.cdp.coinbase.com/exchange/websocket-feed/rate-limits',
+  connections: { max: 20, windowMs: 2500 },
+  messages: { max: 100, windowMs: 1000 },
+  topics,
+  violate(conn: WsConn, kind: LimitKind) {
+    conn.send(JSON.stringify({ type: 'error', message: 'Rate limit exceeded', reason: `too many messages (${kind})` }));
+    conn.close(1008, 'rate limit exceeded');
+  },
+};
 
 function open(conn: WsConn, view: ExchangeView) {
   const subs: Record<Channel, Set<string>> = { ticker: new Set(), heartbeat: new Set() };
@@ -127,5 +168,6 @@ export const sim = {
   resolve: (symbol, known) => splitDashed(symbol, known),
   symbols: (assets) => listPairs(assets).map((p) => `${p.base}-${p.quote}`),
   render: (value) => renderDecimal(value, 8, 2),
+  limits,
   open,
 } satisfies WsSimExchange;

@@ -3,9 +3,15 @@
  *
  * API:    https://www.gate.io/docs/developers/apiv4/ws/en/ (request format, spot.tickers,
  *         spot.ping)
- * Limits: same page (not verified offline): no documented per-connection subscription
- *         cap for public channels. Defaults: one connection, one pair per subscribe, 100 ms
- *         apart; keepalive by protocol ping/pong only (as the anchor).
+ * Limits: the API page documents none; Gate's maintainer
+ *         (https://github.com/gateio/gatews/issues/25): no limit on subscriptions per
+ *         connection or on messages sent, no connection limit, at most 100 connections per
+ *         host recommended; the server closes a connection whose client reads too slowly.
+ *         Defaults: one connection, 50 pairs per subscribe, 100 ms apart: a dYdX-sized map's
+ *         453 pairs go in 10 messages, all sent 1.9 s after the dial; keepalive by protocol
+ *         ping/pong only (as the anchor).
+ *         connect's defaults: writeInterval 100 ms, maxSubscriptionsPerBatch 1,
+ *         maxSubscriptionsPerConnection 0 (unlimited); set those in oracle.json to restore them.
  * Symbol: BASE_QUOTE, e.g. BTC_USDT, carried back in `result.currency_pair`
  *         (exchange-wire-formats.md §3.7).
  * Price:  `result.last`, a decimal string.
@@ -94,6 +100,6 @@ function gateSession(tickers: readonly ProviderTicker[], batchSize: number): WsS
 
 export const gateWs = {
   kind: 'ws',
-  defaults: { webSocket: wsDefaults('gate_ws', 'wss://api.gateio.ws/ws/v4/', { maxBufferSize: 1000 }) },
+  defaults: { webSocket: wsDefaults('gate_ws', 'wss://api.gateio.ws/ws/v4/', { maxBufferSize: 1000, maxSubscriptionsPerBatch: 50 }) },
   session: gateSession,
 } satisfies WsExchange;

@@ -13,9 +13,16 @@
  * - Pushes {"time":<s>,"time_ms":<ms>,"channel":"spot.tickers","event":"update","result":
  *   {"currency_pair":..,"last":..,"lowest_ask",..}} for every subscribed pair each push interval.
  * Prices: 8 significant digits, no minimum decimals.
+ *
+ * Limits: Gate's API page documents none for WebSocket v4. Its maintainer's answer
+ * (https://github.com/gateio/gatews/issues/25): no limit on subscriptions per connection, none
+ * on messages sent, no connection limit "for now, but 100 connections at most from one host
+ * are recommended"; a connection with many subscriptions may be closed if its client reads
+ * too slowly. Enforced here: 100 connections open at once, the recommendation; the 101st
+ * upgrade gets HTTP 429 (Gate documents no answer). Nothing else is enforced.
  */
 import { listPairs, QUOTES, renderDecimal, type Pair } from '../../sim/symbols.js';
-import type { ExchangeView, WsConn, WsSimExchange } from '../../sim/types.js';
+import type { ExchangeView, WsConn, WsLimits, WsSimExchange } from '../../sim/types.js';
 
 const CHANNEL = 'spot.tickers';
 
@@ -38,6 +45,24 @@ function tickerResult(pair: string, view: ExchangeView): object | undefined {
     change_percentage: '0.5', base_volume: '1234.5678', quote_volume: r(last * 1234.5678), high_24h: r(last * 1.03), low_24h: r(last * 0.97),
   };
 }
+
+/** Pairs a subscribe request names (0 for anything else). */
+function topics(text: string): number {
+  try {
+    const req = JSON.parse(text) as Record<string, unknown> | null;
+    return req?.['event'] === 'subscribe' && Array.isArray(req['payload']) ? req['payload'].length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const limits: WsLimits = {
+  source: 'https://github.com/gateio/gatews/issues/25',
+  openConnections: 100,
+  topics,
+  // Only connection limits are declared, so no message ever breaks a limit.
+  violate: (conn) => conn.close(1008, 'limit exceeded'),
+};
 
 function open(conn: WsConn, view: ExchangeView) {
   const subscribed = new Set<string>();
@@ -107,5 +132,6 @@ export const sim = {
   resolve: splitUnderscore,
   symbols: (assets) => listPairs(assets).map((p) => `${p.base}_${p.quote}`),
   render: (value) => renderDecimal(value, 8, 0),
+  limits,
   open,
 } satisfies WsSimExchange;

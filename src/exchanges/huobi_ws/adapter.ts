@@ -6,7 +6,16 @@
  *         wss://api.huobi.pro/ws (AWS: wss://api-aws.huobi.pro/ws).
  * Limits: (README, not verified offline) every server message is gzip-compressed; the server
  *         sends {"ping":<ms>} every 5 s and closes after two unanswered pings; tickers push
- *         about every 100 ms. Defaults: one connection, one topic per subscribe, 100 ms apart.
+ *         about every 100 ms. HTX documents no request or connection limit for the market
+ *         feed /ws (https://huobiapi.github.io/docs/spot/v1/en/, "Best Practice": market data
+ *         over WebSocket has no rate limit; avoid many topics on one connection). Its only
+ *         documented WebSocket request limit, 50 valid requests a second per connection (pongs
+ *         excluded), is the account feed /ws/v2's; we keep to 80 % of it anyway.
+ *         Defaults: 60 topics per connection, one per subscribe (Huobi has no batch form),
+ *         25 ms apart (40 a second), connections dialled together: a dYdX-sized map's 235
+ *         tickers take 4 connections, all subscribed 2.5 s after the dials.
+ *         connect's defaults: writeInterval 100 ms, one topic per message,
+ *         maxSubscriptionsPerConnection 0 (unlimited); set those in oracle.json to restore them.
  * Symbol: lower-case BASEQUOTE, e.g. btcusdt, carried back as the middle segment of `ch`
  *         (exchange-wire-formats.md §3.8).
  * Price:  `tick.lastPrice`, a JSON number. A server ping only refreshes held prices.
@@ -115,6 +124,6 @@ function huobiSession(tickers: readonly ProviderTicker[], _batchSize: number): W
 
 export const huobiWs = {
   kind: 'ws',
-  defaults: { webSocket: wsDefaults('huobi_ws', 'wss://api.huobi.pro/ws', { maxBufferSize: 1000 }) },
+  defaults: { webSocket: wsDefaults('huobi_ws', 'wss://api.huobi.pro/ws', { maxBufferSize: 1000, writeInterval: 25, maxSubscriptionsPerConnection: 60 }) },
   session: huobiSession,
 } satisfies WsExchange;

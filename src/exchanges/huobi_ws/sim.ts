@@ -13,6 +13,12 @@
  *   {"pong":<same>} (text). When a ping is due while two earlier ones are unanswered, the
  *   connection is closed (Huobi: two missed pongs), so a deaf client lasts about 3 pings.
  * Symbols: lower-case BASEQUOTE (btcusdt). Prices: 8 significant digits.
+ *
+ * Limits: none enforced, as HTX documents none for the market feed /ws: its spot API page
+ * (https://huobiapi.github.io/docs/spot/v1/en/, "Best Practice" → "Market data") says the
+ * WebSocket market data has no rate limit and advises against many topics on one connection,
+ * with no number. The request limits it does document (50 valid requests a second per
+ * connection, 100 per IP, "too many request") are those of the account and order feed /ws/v2.
  */
 import { gzipSync } from 'node:zlib';
 import { listPairs, renderDecimal, splitJoined } from '../../sim/symbols.js';

@@ -5,10 +5,17 @@
  *         (subscribe, PING/PONG, miniTicker). (external, not verified offline) MEXC has been
  *         moving its market streams to protobuf on wss://wbs-api.mexc.com/ws; this adapter
  *         speaks the JSON API the anchor targets.
- * Limits: (README) 30 subscriptions per connection; the server closes a connection without a
- *         valid subscription after 30 s, one without traffic after 1 min, and every connection
- *         after 24 h. Defaults: 20 symbols per connection, one per subscribe, 100 ms apart,
- *         ping every 20 s.
+ * Limits: https://mexcdevelop.github.io/apidocs/spot_v3_en/#websocket-limits: 100 client
+ *         messages a second (over it the connection is closed), 30 subscriptions per
+ *         connection; no documented connection rate or cap, nor params per request. The server
+ *         closes a connection without a valid subscription after 30 s, one without traffic
+ *         after 1 min, and every connection after 24 h.
+ *         Defaults: 30 symbols per connection (the cap is not a rate: a full connection
+ *         stays within it, as we never re-subscribe on one), all 30 in one subscribe, ping
+ *         every 20 s, connections dialled together: a dYdX-sized map's 441 symbols take 15
+ *         connections, each subscribed by one message 1 s after its dial.
+ *         connect's defaults: writeInterval 100 ms, maxSubscriptionsPerBatch 1,
+ *         maxSubscriptionsPerConnection 20; set those in oracle.json to restore them.
  * Symbol: BASEQUOTE, upper-cased in the stream name, carried back in `d.s`
  *         (exchange-wire-formats.md §3.11).
  * Price:  `d.p`, the miniTicker last price, a decimal string.
@@ -83,6 +90,6 @@ function mexcSession(tickers: readonly ProviderTicker[], batchSize: number): WsS
 
 export const mexcWs = {
   kind: 'ws',
-  defaults: { webSocket: wsDefaults('mexc_ws', 'wss://wbs.mexc.com/ws', { maxBufferSize: 1000, pingInterval: 20_000, maxSubscriptionsPerConnection: 20 }) },
+  defaults: { webSocket: wsDefaults('mexc_ws', 'wss://wbs.mexc.com/ws', { maxBufferSize: 1000, pingInterval: 20_000, maxSubscriptionsPerConnection: MAX_PER_CONNECTION, maxSubscriptionsPerBatch: MAX_PER_CONNECTION }) },
   session: mexcSession,
 } satisfies WsExchange;

@@ -3,7 +3,7 @@
  * Docs: https://mexcdevelop.github.io/apidocs/spot_v3_en/#websocket-market-streams
  * - {"method":"SUBSCRIPTION"|"UNSUBSCRIPTION","params":["spot@public.miniTicker.v3.api@SYM@UTC+8",..]}
  *   → {"id":0,"code":0,"msg":"<accepted params joined by ,>"}. Unknown streams or symbols,
- *   params beyond 30 per connection, and the error-ack fault →
+ *   and the error-ack fault →
  *   {"id":0,"code":0,"msg":"Not Subscribed successfully! [<params>].  Reason： Blocked! "}.
  * - Answers both {"method":"PING"} (documented) and the anchor's {"id":0,"code":0,"msg":"PING"}
  *   with {"id":0,"code":0,"msg":"PONG"}. Anything else → {"id":0,"code":0,"msg":"Wrong message"}.
@@ -11,13 +11,45 @@
  *   "v","q","lastRT","MT","NV","t"},"t":<ms>,"s":SYM}.
  * - Closes a connection that has no subscription 30 s after it opened (MEXC's rule).
  * Symbols: upper-case BASEQUOTE. Prices: 8 significant digits, at least 2 decimals.
+ *
+ * Limits: https://mexcdevelop.github.io/apidocs/spot_v3_en/#websocket-limits ("The Websocket
+ * limits is: 100times/s", "A connection that goes beyond the limit will be disconnected", "A
+ * single connection can listen to a maximum of 30 streams"; also under "Websocket Market
+ * Streams": "One ws connection supports a maximum of 30 subscriptions"). Enforced here:
+ * - client messages: 100 a second per connection (PINGs count); over it the connection is
+ *   closed (1008).
+ * - subscriptions: 30 per connection, counted over every SUBSCRIPTION param sent; a request
+ *   that would pass 30 is refused whole with the "Not Subscribed successfully!" reply.
+ * Not documented, so not enforced: new or open connections per IP, params per request.
  */
 import { listPairs, renderDecimal, splitJoined } from '../../sim/symbols.js';
-import type { ExchangeView, WsConn, WsSimExchange } from '../../sim/types.js';
+import type { ExchangeView, LimitKind, WsConn, WsLimits, WsSimExchange } from '../../sim/types.js';
 
 const STREAM = /^spot@public\.miniTicker\.v3\.api@([A-Z0-9]+)@UTC\+8$/;
-const MAX_PER_CONNECTION = 30;
 const IDLE_CLOSE_MS = 30_000;
+
+const refusal = (params: readonly unknown[]): string => `Not Subscribed successfully! [${params.join(',')}].  Reason： Blocked! `;
+
+/** The params of a SUBSCRIPTION request, or undefined for anything else. */
+function subscriptionParams(text: string): unknown[] | undefined {
+  try {
+    const m = JSON.parse(text) as Record<string, unknown> | null;
+    return m?.['method'] === 'SUBSCRIPTION' && Array.isArray(m['params']) ? (m['params'] as unknown[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const limits: WsLimits = {
+  source: 'https://mexcdevelop.github.io/apidocs/spot_v3_en/#websocket-limits',
+  messages: { max: 100, windowMs: 1000 },
+  topicsPerConnection: 30,
+  topics: (text) => subscriptionParams(text)?.length ?? 0,
+  violate(conn: WsConn, kind: LimitKind, text: string) {
+    if (kind === 'messages') conn.close(1008, 'too many messages');
+    else conn.send(JSON.stringify({ id: 0, code: 0, msg: refusal(subscriptionParams(text) ?? []) }));
+  },
+};
 
 function open(conn: WsConn, view: ExchangeView) {
   const subscribed = new Map<string, string>();
@@ -29,8 +61,7 @@ function open(conn: WsConn, view: ExchangeView) {
     const refused: string[] = [];
     for (const p of params) {
       const symbol = STREAM.exec(p)?.[1];
-      const full = method === 'SUBSCRIPTION' && !subscribed.has(p) && subscribed.size >= MAX_PER_CONNECTION;
-      if (symbol === undefined || view.resolve(symbol) === undefined || full || view.fault().mode === 'error-ack') {
+      if (symbol === undefined || view.resolve(symbol) === undefined || view.fault().mode === 'error-ack') {
         refused.push(p);
         continue;
       }
@@ -39,7 +70,7 @@ function open(conn: WsConn, view: ExchangeView) {
       accepted.push(p);
     }
     if (accepted.length > 0) reply(accepted.join(','));
-    if (refused.length > 0) reply(`Not Subscribed successfully! [${refused.join(',')}].  Reason： Blocked! `);
+    if (refused.length > 0) reply(refusal(refused));
   };
 
   const onMessage = (text: string): void => {
@@ -87,5 +118,6 @@ export const sim = {
   resolve: (symbol, known) => splitJoined(symbol, known),
   symbols: (assets) => listPairs(assets).map((p) => `${p.base}${p.quote}`),
   render: (value) => renderDecimal(value, 8, 2),
+  limits,
   open,
 } satisfies WsSimExchange;

@@ -90,3 +90,14 @@ describe('mexc_ws data', () => {
     expect(s.handle(new TextEncoder().encode(shared('ticker_update.json'))).response?.resolved).toHaveLength(1);
   });
 });
+
+describe('mexc_ws pacing defaults', () => {
+  it('fills connections to MEXC\'s 30 subscriptions with one subscribe each (connect: 20 per connection, 1 per message)', () => {
+    const ws = mexcWs.defaults.webSocket;
+    expect(ws).toMatchObject({ maxSubscriptionsPerConnection: 30, maxSubscriptionsPerBatch: 30, pingInterval: 20_000 });
+    const names = Array.from({ length: 30 }, (_, i) => `C${i}USDT`);
+    const messages = mexcWs.session(tickers(...names), ws.maxSubscriptionsPerBatch).subscriptions();
+    expect(messages).toHaveLength(1);
+    expect((JSON.parse(messages[0]!) as { params: string[] }).params).toHaveLength(30);
+  });
+});
