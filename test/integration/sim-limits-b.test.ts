@@ -1,30 +1,16 @@
 /**
  * Documented limits of coinbase_ws, gate_ws, huobi_ws and mexc_ws: the simulator serves a
- * client within them with no violation and answers one over them as the exchange does; the
- * side-car with each adapter's defaults subscribes a dYdX-sized ticker list within them in
- * about 3 s of its first dial.
+ * client within them with no violation and answers one over them as the exchange does. The
+ * adapters' defaults against these limits: ws-pacing.test.ts.
  */
-import { Registry } from 'prom-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { coinbaseWs } from '../../src/exchanges/coinbase_ws/adapter.js';
 import { sim as coinbaseSim } from '../../src/exchanges/coinbase_ws/sim.js';
-import { gateWs } from '../../src/exchanges/gate_ws/adapter.js';
 import { sim as gateSim } from '../../src/exchanges/gate_ws/sim.js';
-import { huobiWs } from '../../src/exchanges/huobi_ws/adapter.js';
 import { sim as huobiSim } from '../../src/exchanges/huobi_ws/sim.js';
-import { mexcWs } from '../../src/exchanges/mexc_ws/adapter.js';
 import { sim as mexcSim } from '../../src/exchanges/mexc_ws/sim.js';
-import { createMetrics } from '../../src/metrics/metrics.js';
-import { ProviderMetrics } from '../../src/metrics/provider.js';
-import { QuoteStore } from '../../src/oracle/store.js';
-import { ProviderSink } from '../../src/providers/sink.js';
-import type { WsExchange } from '../../src/providers/types.js';
-import { WsStream } from '../../src/providers/ws-stream.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import type { LimitKind, RunningExchange } from '../../src/sim/types.js';
 import { Client, has, sleep, startAlone } from '../helpers/sim-ws1-client.js';
-import { silentLog } from '../helpers/silent-log.js';
 
 const clients: Client[] = [];
 const servers: RunningExchange[] = [];
@@ -142,45 +128,5 @@ describe('mexc_ws limits', () => {
     c.send({ method: 'PING' });
     expect(await c.closed).toBe(1008);
     expect(running.violations()).toEqual(only('messages', 1));
-  });
-});
-
-describe('the side-car with the adapters\' defaults', () => {
-  let sim: Simulator;
-  const assets = Array.from({ length: 460 }, (_, i) => `DY${i}`);
-  const streams: WsStream[] = [];
-  beforeAll(async () => {
-    sim = await startSimulator({ seed: 31, stepMs: 0, pushIntervalMs: 100 });
-    for (const [i, a] of assets.entries()) sim.book.set(a, 1 + i);
-  });
-  afterAll(async () => {
-    for (const s of streams.splice(0)) await s.stop();
-    await sim.close();
-  });
-
-  const cases: Array<[string, WsExchange, number, (a: string) => string]> = [
-    ['coinbase_ws', coinbaseWs, 203, (a) => `${a}-USD`],
-    ['gate_ws', gateWs, 453, (a) => `${a}_USDT`],
-    ['huobi_ws', huobiWs, 235, (a) => `${a}usdt`.toLowerCase()],
-    ['mexc_ws', mexcWs, 441, (a) => `${a}USDT`],
-  ];
-  it.each(cases)('%s: a dYdX-sized list is priced within about 3 s of the first dial, within the limits', async (name, exchange, n, ticker) => {
-    const base = exchange.defaults.webSocket;
-    if (base === undefined) throw new Error('no webSocket defaults');
-    const config = { ...base, endpoints: base.endpoints.map((e) => ({ ...e, url: sim.endpoints[name]! })) };
-    const metrics = new ProviderMetrics(createMetrics(new Registry(), false), name, 'websockets');
-    const store = new QuoteStore();
-    const tickers = assets.slice(0, n).map((a) => ({ offChainTicker: ticker(a), metadataJSON: '' }));
-    const s = new WsStream({ name, config, api: undefined, exchange, metrics, log: silentLog(), tickers, sink: new ProviderSink(store, metrics) });
-    streams.push(s);
-    const started = Date.now();
-    s.start();
-    const missing = () => tickers.filter((t) => store.get(name, t.offChainTicker) === undefined).length;
-    while (missing() > 0 && Date.now() - started < 6000) await sleep(25);
-    const took = Date.now() - started;
-    expect(missing()).toBe(0);
-    expect(took).toBeLessThan(3300);
-    expect(sim.limits(name).violations).toEqual(NONE);
-    await s.stop();
   });
 });

@@ -95,7 +95,7 @@ describe('built-in defaults', () => {
     expect(c.providers.kucoin_ws?.webSocket).toMatchObject({ pingInterval: 10_000, writeInterval: 200, maxSubscriptionsPerBatch: 100, maxSubscriptionsPerConnection: 200 });
     expect(c.providers.coinbase_ws?.webSocket).toMatchObject({
       maxBufferSize: 1024, reconnectionTimeout: 10_000, postConnectionTimeout: 1000, handshakeTimeout: 10_000,
-      readTimeout: 10_000, writeTimeout: 5000, pingInterval: 0, writeInterval: 100, maxReadErrorCount: 100, maxSubscriptionsPerBatch: 1,
+      readTimeout: 10_000, writeTimeout: 5000, pingInterval: 0, writeInterval: 200, maxReadErrorCount: 100, maxSubscriptionsPerBatch: 50,
     });
     expect(c.providers.okx_ws?.api.enabled).toBe(false);
   });

@@ -10,7 +10,7 @@
  *         No documented cap on products per subscribe or per connection. A connection that does
  *         not subscribe within 5 s is closed (README).
  *         Defaults: one connection, 50 products per subscribe, 200 ms apart (5 a second, half
- *         the subscribe rate; we send no pings), dials 200 ms apart (5 a second, 62 % of 8): a
+ *         the subscribe rate; we send no pings), at most 16 dials in any 2.5 s (`dialLimit`, 80 % of the 20 burst; under 8 a second sustained): a
  *         dYdX-sized map's 203 products go in 5 messages, all sent 1.8 s after the dial.
  *         connect's defaults: writeInterval 100 ms, maxSubscriptionsPerBatch 1,
  *         maxSubscriptionsPerConnection 0 (unlimited); set those in oracle.json to restore them.
@@ -110,6 +110,6 @@ function coinbaseSession(tickers: readonly ProviderTicker[], batchSize: number):
 export const coinbaseWs = {
   kind: 'ws',
   defaults: { webSocket: wsDefaults('coinbase_ws', 'wss://ws-feed.exchange.coinbase.com', { writeInterval: 200, maxSubscriptionsPerBatch: 50 }) },
-  dialInterval: 200,
+  dialLimit: { max: 16, windowMs: 2500 },
   session: coinbaseSession,
 } satisfies WsExchange;

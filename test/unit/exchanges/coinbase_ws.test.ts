@@ -117,7 +117,7 @@ describe('coinbase_ws pacing defaults', () => {
   it('sends 50 products per subscribe, 200 ms apart, dials 200 ms apart (connect: 1 per message, 100 ms)', () => {
     const ws = coinbaseWs.defaults.webSocket;
     expect(ws).toMatchObject({ writeInterval: 200, maxSubscriptionsPerBatch: 50, maxSubscriptionsPerConnection: 0, postConnectionTimeout: 1000 });
-    expect(coinbaseWs.dialInterval).toBe(200);
+    expect(coinbaseWs.dialLimit).toEqual({ max: 16, windowMs: 2500 });
     const names = Array.from({ length: 203 }, (_, i) => `C${i}-USD`);
     const messages = coinbaseWs.session(tickers(...names), ws.maxSubscriptionsPerBatch).subscriptions().map((m) => JSON.parse(m) as { product_ids: string[] });
     expect(messages.map((m) => m.product_ids.length)).toEqual([50, 50, 50, 50, 3]);

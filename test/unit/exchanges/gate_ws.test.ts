@@ -107,7 +107,7 @@ describe('gate_ws pacing defaults', () => {
   it('sends 50 pairs per subscribe, 100 ms apart, on one connection (connect: 1 per message)', () => {
     const ws = gateWs.defaults.webSocket;
     expect(ws).toMatchObject({ writeInterval: 100, maxSubscriptionsPerBatch: 50, maxSubscriptionsPerConnection: 0 });
-    expect(gateWs).not.toHaveProperty('dialInterval');
+    expect(gateWs).not.toHaveProperty('dialLimit');
     const names = Array.from({ length: 453 }, (_, i) => `C${i}_USDT`);
     const messages = gateWs.session(tickers(...names), ws.maxSubscriptionsPerBatch).subscriptions().map((m) => JSON.parse(m) as { payload: string[] });
     expect(messages).toHaveLength(10);

@@ -134,7 +134,7 @@ describe('huobi_ws pacing defaults', () => {
   it('spreads topics 60 per connection, one per subscribe, 25 ms apart (connect: one connection, 100 ms)', () => {
     const ws = huobiWs.defaults.webSocket;
     expect(ws).toMatchObject({ writeInterval: 25, maxSubscriptionsPerConnection: 60 });
-    expect(huobiWs).not.toHaveProperty('dialInterval');
+    expect(huobiWs).not.toHaveProperty('dialLimit');
     // 40 subscribes a second per connection: 80 % of the 50 valid requests a second HTX allows on /ws/v2.
     expect(1000 / ws.writeInterval).toBeLessThanOrEqual(0.8 * 50);
     const names = Array.from({ length: 60 }, (_, i) => `c${i}usdt`);
