@@ -34,7 +34,8 @@ export function withConnectPacing(base: { providers?: Record<string, unknown> })
   const providers: Record<string, unknown> = { ...base.providers };
   for (const [name, pacing] of Object.entries(CONNECT_PACING)) {
     const cur = (providers[name] ?? {}) as { webSocket?: Record<string, unknown> };
-    providers[name] = { ...cur, webSocket: { ...cur.webSocket, ...pacing } };
+    // A bare number in oracle.json is a Go duration in nanoseconds, as in connect: write "300ms".
+    providers[name] = { ...cur, webSocket: { ...cur.webSocket, ...pacing, writeInterval: `${pacing.writeInterval}ms` } };
   }
   return { ...base, providers };
 }
