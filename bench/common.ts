@@ -104,13 +104,19 @@ export function tempJson(name: string, content: unknown): string {
   return path;
 }
 
+/** Extra Node flags after npm start's (e.g. --heapsnapshot-signal=SIGUSR2) and the daemon's cwd. */
+export interface DaemonSpawnOptions {
+  nodeFlags?: string[];
+  cwd?: string;
+}
+
 /** Start the built daemon on free ports at `warn` log level and wait until it answers. */
-export async function startDaemon(oracle: object, market: object, extra: string[] = []): Promise<DaemonProcess> {
+export async function startDaemon(oracle: object, market: object, extra: string[] = [], opts: DaemonSpawnOptions = {}): Promise<DaemonProcess> {
   const args = [
     DAEMON, '--oracle-config', tempJson('oracle.json', oracle), '--market-config-path', tempJson('market.json', market),
     '--host', '127.0.0.1', '--port', '0', '--metrics-prometheus-address', '127.0.0.1:0', ...extra,
   ];
-  const child = spawn(process.execPath, [...daemonNodeFlags(), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...daemonNodeFlags(), ...(opts.nodeFlags ?? []), ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => {
     if (out.length < 1 << 20) out += d.toString();

@@ -11,6 +11,7 @@ import { ROOT, daemonNodeFlags, machine } from './common.js';
 import { runFootprint } from './footprint.js';
 import { runFreshness, UPDATE_INTERVAL_MS } from './freshness.js';
 import { runIngest } from './ingest.js';
+import { ESTIMATE_MARKETS, RSS_TARGET_MB, runMemory, type MemoryPoint } from './memory.js';
 import { runPeer } from './peer.js';
 import { replayRows, runReplay } from './replay-bench.js';
 import { runScrape } from './scrape.js';
@@ -40,6 +41,7 @@ const fresh = await runFreshness(3, 20);
 const warm = await runWarmup(3);
 const small = await runFootprint(125, 3, 10_000);
 const large = await runFootprint(1000, 3, 10_000);
+const mem = await runMemory();
 
 const rows: string[][] = [];
 for (const r of ingest) {
@@ -85,6 +87,22 @@ rows.push(warmRow('(c) dYdX-sized', warm.dydx, '≤ 10 s, 0 violations', `${ok(w
 rows.push(warmRow(`(c) with connect's subscription pacing, ${warm.dydxConnect.runs.length} run`, warm.dydxConnect, 'none (connect, for comparison)', ''));
 rows.push(['Footprint 125 markets', `CPU ${f(small.cpuPct)} % of one core, RSS ${f(small.rssMB, 0)} MB`, `${small.served} markets served, ${f(small.msgsPerSec, 0)} msg/s handled; floor (bare ws clients, same streams): CPU ${f(small.floorCpuPct)} %, RSS ${f(small.floorRssMB, 0)} MB`, '≤ 3 % CPU, ≤ 100 MB', `CPU ${ok(small.cpuPct <= 3)}, RSS ${ok(small.rssMB <= 100)}`]);
 rows.push(['Footprint 1000 markets', `CPU ${f(large.cpuPct)} % of one core, RSS ${f(large.rssMB, 0)} MB`, `${large.served} markets served (after ${large.warmupS} s warm-up), ${f(large.msgsPerSec, 0)} msg/s handled; floor: CPU ${f(large.floorCpuPct)} %, RSS ${f(large.floorRssMB, 0)} MB`, '≤ 200 MB', ok(large.rssMB <= 200)]);
+const [memC, ...memGrowth] = mem.points as [MemoryPoint, ...MemoryPoint[]];
+const kb = (bytes: number): string => `${f(bytes / 1000)} KB`;
+rows.push([
+  `Memory, dYdX-sized map (${memC.markets} markets): steady RSS`,
+  `RSS median ${f(memC.rssMedianMB, 0)} MB, max ${f(memC.rssMaxMB, 0)} MB`,
+  `${memC.served} of ${memC.markets} markets served, ${memC.feeds.toLocaleString('en-US')} feeds, ${memC.providers} providers; ${mem.sampleS} s of samples after ${mem.settleS} s settling; V8 heap used ${f(memC.heapUsedMB, 0)} of ${f(memC.heapTotalMB, 0)} MB (live after GC ${f(memC.liveHeapMB, 0)} MB), external ${f(memC.externalMB, 0)} MB; RssAnon ${f(memC.rssAnonMB, 0)} MB, RssFile ${f(memC.rssFileMB, 0)} MB`,
+  `≤ ${RSS_TARGET_MB} MB`,
+  ok(memC.rssMedianMB <= RSS_TARGET_MB),
+]);
+rows.push([
+  `Memory: bytes per market / per feed, ${ESTIMATE_MARKETS.toLocaleString('en-US')}-market estimate`,
+  `RSS ${kb(mem.rssFit.perMarket)} per market + ${kb(mem.rssFit.perFeed)} per feed + ${f(mem.rssFit.base / 1e6, 0)} MB; ${ESTIMATE_MARKETS.toLocaleString('en-US')} markets × ${f(mem.feedsPerMarket, 2)} feeds ≈ ${f(mem.estimateRssMB, 0)} MB RSS`,
+  `live heap ${kb(mem.liveFit.perMarket)} per market + ${kb(mem.liveFit.perFeed)} per feed + ${f(mem.liveFit.base / 1e6, 0)} MB (≈ ${f(mem.estimateLiveMB, 0)} MB at ${ESTIMATE_MARKETS.toLocaleString('en-US')}); least squares over ${mem.points.map((p) => `${p.name} (${p.markets} × ${p.feeds.toLocaleString('en-US')}: RSS ${f(p.rssMedianMB, 0)} MB)`).join(', ')}; RSS residuals ${mem.rssFit.residuals.map((r) => `${r >= 0 ? '+' : ''}${f(r / 1e6)}`).join(', ')} MB; ${memGrowth.length} growth maps settled ${mem.growthSettleS} s, sampled ${mem.growthSampleS} s`,
+  'none (information)',
+  '',
+]);
 const table = [
   '| benchmark | result | detail | target | |',
   '|---|---|---|---|---|',
@@ -194,6 +212,20 @@ ${table}
   messages handled from the daemon's own counter. The floor is one Node process with bare \`ws\`
   clients on the same three streams doing \`JSON.parse\` + \`Map.set\`, same flags, measured the
   same way right after.
+- **Memory** (bench/memory.ts): the built daemon, npm start's Node flags plus
+  \`--heapsnapshot-signal=SIGUSR2\`, against the simulator (620 assets in its book) with four
+  maps, one daemon at a time: (c) of the warm-up rows (dydx-630: ${memC.markets} markets,
+  ${memC.feeds.toLocaleString('en-US')} feeds), the same built over its first 310 assets (dydx-320), and both with each
+  long-tail market cut to one of its feeds (thin-630, thin-320; the 10 majors unchanged). Each
+  map: until every market is served, then ${mem.settleS} s (dydx-630) or ${mem.growthSettleS} s settling and ${mem.sampleS} s or
+  ${mem.growthSampleS} s of RSS samples from \`/proc/<pid>/stat\` every 500 ms (median and max, MB = 10^6 bytes),
+  while a client asks \`/prices\` every second and scrapes \`/metrics\` every 15 s; then V8's
+  heap gauges from \`/metrics\`, RssAnon and RssFile from \`/proc/<pid>/status\`, and a heap
+  snapshot (live objects after a full GC; bench/heap-snapshot.ts sums self sizes by class).
+  Median RSS and the snapshot's live heap are each fitted by least squares as base + a·markets +
+  b·feeds (four maps, three unknowns: the residuals show what is not linear) and evaluated at
+  ${ESTIMATE_MARKETS.toLocaleString('en-US')} markets with dydx-630's ${f(mem.feedsPerMarket, 2)} feeds per market. Run alone with
+  \`node dist-bench/bench/memory.js\`.
 `;
 
 // Hand-written findings (profiles, what remains) are kept in bench/findings.md and appended.
