@@ -12,7 +12,6 @@ import { runFootprint } from './footprint.js';
 import { runFreshness, UPDATE_INTERVAL_MS } from './freshness.js';
 import { runIngest } from './ingest.js';
 import { ESTIMATE_MARKETS, RSS_TARGET_MB, runMemory, type MemoryPoint } from './memory.js';
-import { runPeer } from './peer.js';
 import { replayRows, runReplay } from './replay-bench.js';
 import { runScrape } from './scrape.js';
 import { runStatus } from './status.js';
@@ -32,7 +31,6 @@ if (flags.some((x) => !process.execArgv.includes(x))) {
 const started = new Date();
 const m = machine();
 const ingest = await runIngest(3, 3000, 200);
-const peer = await runPeer(3, 3000, 200);
 const replay = await runReplay(5, 3000, 2000, 32);
 const tick = runTick(3, 300);
 const scrape = await runScrape(3, 100);
@@ -53,13 +51,6 @@ for (const r of ingest) {
     ok(Math.min(r.rateRatio, r.capacityRatio) >= 0.7),
   ]);
 }
-rows.push([
-  `Peer: coinbase_ws, @chainlink/external-adapter-framework ${peer.frameworkVersion}`,
-  `side-car ${f(peer.sidecarRate, 0)} msg/s at ${f(peer.sidecarCpuUs, 2)} CPU µs/msg; peer ${f(peer.peerRate, 0)} msg/s at ${f(peer.peerCpuUs, 2)} µs/msg`,
-  `throughput ${f(peer.rateRatio, 2)}× peer (simulator-bound); CPU per message 1/${f(peer.cpuRatio, 2)} of the peer's`,
-  '≥ 3× msg/s, ≤ 1/3 CPU/msg',
-  ok(peer.rateRatio >= 3 && peer.cpuRatio >= 3),
-]);
 rows.push(...replayRows(replay));
 rows.push(['Tick (1000 markets × 8 providers), every quote new', `p50 ${f(tick.moving.p50, 2)} ms, p99 ${f(tick.moving.p99, 2)} ms, max ${f(tick.moving.max, 2)} ms`, `${tick.ticks} ticks × ${tick.runs} runs; 8,000 new prices before each tick`, 'p99 ≤ 5 ms', ok(tick.moving.p99 <= 5)]);
 rows.push(['Tick (1000 × 8), quotes unchanged', `p50 ${f(tick.unchanged.p50, 2)} ms, p99 ${f(tick.unchanged.p99, 2)} ms, max ${f(tick.unchanged.max, 2)} ms`, `${tick.ticks} ticks × ${tick.runs} runs`, 'p99 ≤ 5 ms', ok(tick.unchanged.p99 <= 5)]);
@@ -134,13 +125,6 @@ ${table}
   On 2 cores the simulator is the bottleneck, so delivered throughput is close for both and the
   consumer's **capacity** (frames per CPU-second, 1 / CPU µs per frame) is the ratio that shows
   the side-car's overhead.
-- **Peer**: the same simulator flood on coinbase_ws (8 tickers) consumed by a minimal External
-  Adapter on @chainlink/external-adapter-framework's WebSocketTransport (bench/peer/adapter.mjs,
-  installed only in bench/peer by \`npm ci\` there; log level error, local cache), subscribed by
-  one HTTP request per pair, its rate read from its own \`ws_message_total{direction="received"}\`
-  and its CPU from \`/proc/<pid>/stat\`; and by the side-car's ingest consumer as above; one at a
-  time, alternating, 3 rounds of 3 s after a 1 s warm-up. The simulator saturates one core, so
-  the rate ratio is bounded by it; CPU per message is the consumer's own cost. See bench/peer.ts.
 - **Replay rows** (coinbase_ws, ${replay.products} products): the feed is bench/replay.ts, its own
   process, a WebSocket server speaking Coinbase's subscribe handshake whose ticker frames are
   rendered once as complete WebSocket frames; per frame only \`sequence\`, \`trade_id\` and the
@@ -150,8 +134,8 @@ ${table}
   at a time, each its own process, order rotating by round, ${replay.rounds} rounds: the floor (bare
   \`ws\` client, one subscribe, \`JSON.parse\` + \`Map.set\`, under the daemon's Node flags), the
   **built daemon** started as \`npm start\` starts it (its Node flags, an oracle.json pointing
-  coinbase_ws at the replay server, a market map of the products, default pacing of one product
-  per subscribe 100 ms apart) counted by its own
+  coinbase_ws at the replay server, a market map of the products, the default pacing) counted
+  by its own
   \`side_car_web_socket_data_handler_status{status="handle_message_success"}\`, and the peer
   (bench/peer/adapter.mjs) counted by its \`ws_message_total{direction="received"}\`. Once every
   product is subscribed: ${replay.rate.toLocaleString('en-US')} msg/s (due frames written every millisecond) for 5 s, then a
