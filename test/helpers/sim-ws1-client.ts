@@ -6,7 +6,7 @@
 import { WebSocket } from 'ws';
 import { NO_FAULT, type Fault } from '../../src/sim/faults.js';
 import { PriceBook } from '../../src/sim/price-book.js';
-import type { RunningExchange, WsSimExchange } from '../../src/sim/types.js';
+import type { LimitKind, RunningExchange, WsSimExchange } from '../../src/sim/types.js';
 import { startWsExchange } from '../../src/sim/ws-server.js';
 import { NodeEndpoints } from '../../src/sim/endpoints.js';
 
@@ -71,6 +71,31 @@ export class Client {
       });
     }
   }
+}
+
+/**
+ * Upgrade once: 101 when the connection opened (kept as a Client in `keep`, else closed), the
+ * HTTP status it was refused with, or 0 when the socket failed.
+ */
+export function upgrade(url: string, keep?: Client[]): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    ws.on('error', () => resolve(0));
+    ws.once('open', () => {
+      if (keep) keep.push(new Client(ws));
+      else ws.terminate();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+  });
+}
+
+/** The limit violations `running` has counted, only the kinds that are not 0. */
+export function violated(running: RunningExchange): Partial<Record<LimitKind, number>> {
+  return Object.fromEntries(Object.entries(running.violations()).filter(([, n]) => n > 0));
 }
 
 /** One exchange definition on its own loopback port, quoting a frozen default book. */

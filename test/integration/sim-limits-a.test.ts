@@ -6,13 +6,12 @@
  * limits: ws-pacing.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
 import { sim as binance } from '../../src/exchanges/binance_ws/sim.js';
 import { sim as bybit } from '../../src/exchanges/bybit_ws/sim.js';
 import { sim as kucoin } from '../../src/exchanges/kucoin_ws/sim.js';
 import { sim as okx } from '../../src/exchanges/okx_ws/sim.js';
-import type { LimitKind, RunningExchange, WsSimExchange } from '../../src/sim/types.js';
-import { Client, has, startAlone } from '../helpers/sim-ws1-client.js';
+import type { RunningExchange, WsSimExchange } from '../../src/sim/types.js';
+import { Client, has, startAlone, upgrade, violated } from '../helpers/sim-ws1-client.js';
 
 const clients: Client[] = [];
 const running: RunningExchange[] = [];
@@ -29,26 +28,10 @@ async function alone(def: WsSimExchange): Promise<{ url: string; running: Runnin
   return started;
 }
 
-/** Violations counted so far, only the kinds that are not 0. */
-function counted(r: RunningExchange): Partial<Record<LimitKind, number>> {
-  return Object.fromEntries(Object.entries(r.violations()).filter(([, n]) => n > 0));
-}
-
 /** Dial `url`: 'open' (kept in `clients`) or the HTTP status the upgrade was refused with. */
-function dial(url: string): Promise<'open' | number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.on('error', () => undefined);
-    ws.once('open', () => {
-      clients.push(new Client(ws));
-      resolve('open');
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('close', () => reject(new Error('closed before open')));
-  });
+async function dial(url: string): Promise<'open' | number> {
+  const status = await upgrade(url, clients);
+  return status === 101 ? 'open' : status;
 }
 
 /** Dial `n` connections, `parallel` at a time; every one must open. */
@@ -76,10 +59,10 @@ describe('binance_ws limits', () => {
     const c = clients[0]!;
     for (let id = 1; id <= 5; id++) c.send(subscribe([`btcusdt@ticker`], id));
     await waitCount(c, has('"result":null'), 5);
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     c.send(subscribe(['ethusdt@ticker'], 6));
     expect(await c.closed).toBe(1008);
-    expect(counted(r)).toEqual({ messages: 1 });
+    expect(violated(r)).toEqual({ messages: 1 });
     expect(c.frames.some(has('"id":6'))).toBe(false);
   });
 
@@ -89,18 +72,18 @@ describe('binance_ws limits', () => {
     const c = clients[0]!;
     c.send(subscribe(Array.from({ length: 1024 }, (_, i) => `sym${i}usdt@ticker`), 1));
     await c.waitFor(has('"result":null'));
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     c.send(subscribe(['btcusdt@aggTrade'], 2));
     expect(await c.closed).toBe(1008);
-    expect(counted(r)).toEqual({ topics_per_connection: 1 });
+    expect(violated(r)).toEqual({ topics_per_connection: 1 });
   });
 
   it('accepts 300 connections in 5 minutes and refuses the 301st with HTTP 429', async () => {
     const { url, running: r } = await alone(binance);
     await dialMany(url, 300);
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     expect(await dial(url)).toBe(429);
-    expect(counted(r)).toEqual({ connections: 1 });
+    expect(violated(r)).toEqual({ connections: 1 });
   });
 });
 
@@ -108,12 +91,12 @@ describe('okx_ws limits', () => {
   it('accepts 3 connections in a second, refuses the 4th with HTTP 429, accepts again a second later', async () => {
     const { url, running: r } = await alone(okx);
     await dialMany(url, 3, 3);
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     expect(await dial(url)).toBe(429);
-    expect(counted(r)).toEqual({ connections: 1 });
+    expect(violated(r)).toEqual({ connections: 1 });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await dial(url)).toBe('open');
-    expect(counted(r)).toEqual({ connections: 1 });
+    expect(violated(r)).toEqual({ connections: 1 });
   });
 
   it('serves 480 subscribe requests in an hour and answers the 481st with error 60014', async () => {
@@ -123,11 +106,11 @@ describe('okx_ws limits', () => {
     const request = JSON.stringify({ op: 'subscribe', args: [{ channel: 'tickers', instId: 'BTC-USDT' }] });
     for (let i = 0; i < 480; i++) c.send(request);
     await waitCount(c, has('"event":"subscribe"'), 480);
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     c.send(request);
     const error = JSON.parse(await c.waitFor(has('"event":"error"'))) as Record<string, unknown>;
     expect(error).toEqual({ event: 'error', code: '60014', msg: 'Requests too frequent.', connId: expect.any(String) });
-    expect(counted(r)).toEqual({ messages: 1 });
+    expect(violated(r)).toEqual({ messages: 1 });
     expect(c.frames.filter(has('"event":"subscribe"'))).toHaveLength(480);
   });
 });
@@ -141,26 +124,26 @@ describe('bybit_ws limits', () => {
     const c = clients[0]!;
     c.send({ req_id: 'a', op: 'subscribe', args: topics(10) });
     expect(JSON.parse(await c.waitFor(has('"req_id":"a"')))).toMatchObject({ success: true, ret_msg: 'subscribe' });
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     c.send({ req_id: 'b', op: 'subscribe', args: topics(11) });
     expect(JSON.parse(await c.waitFor(has('"req_id":"b"')))).toEqual({ success: false, ret_msg: 'args size >10', conn_id: expect.any(String), req_id: 'b', op: 'subscribe' });
-    expect(counted(r)).toEqual({ topics_per_message: 1 });
+    expect(violated(r)).toEqual({ topics_per_message: 1 });
   });
 
   it('accepts 500 connections in 5 minutes, refuses the 501st; holds 1000 open and refuses the 1001st', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const { url, running: r } = await alone(bybit);
     await dialMany(url, 500);
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     expect(await dial(url)).toBe(429);
-    expect(counted(r)).toEqual({ connections: 1 });
+    expect(violated(r)).toEqual({ connections: 1 });
     vi.setSystemTime(Date.now() + 300_000);
     await dialMany(url, 500);
     expect(r.connections()).toBe(1000);
-    expect(counted(r)).toEqual({ connections: 1 });
+    expect(violated(r)).toEqual({ connections: 1 });
     vi.setSystemTime(Date.now() + 300_000);
     expect(await dial(url)).toBe(429);
-    expect(counted(r)).toEqual({ connections: 1, open_connections: 1 });
+    expect(violated(r)).toEqual({ connections: 1, open_connections: 1 });
   }, 30_000);
 });
 
@@ -179,10 +162,10 @@ describe('kucoin_ws limits', () => {
     const c = clients[0]!;
     for (let id = 1; id <= 100; id++) c.send({ id: String(id), type: 'ping' });
     await waitCount(c, has('"type":"pong"'), 100);
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     c.send({ id: '101', type: 'ping' });
     expect(JSON.parse(await c.waitFor(has('"type":"error"')))).toEqual({ id: '101', type: 'error', code: 509, data: 'exceed max permits per second' });
-    expect(counted(r)).toEqual({ messages: 1 });
+    expect(violated(r)).toEqual({ messages: 1 });
   });
 
   it('acks 100 topics in one subscribe and answers 101 with error 509', async () => {
@@ -191,10 +174,10 @@ describe('kucoin_ws limits', () => {
     const c = clients[0]!;
     c.send(subscribe(1, 100));
     expect(JSON.parse(await c.waitFor(has('"ack"')))).toEqual({ id: '1', type: 'ack' });
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     c.send(subscribe(2, 101));
     expect(JSON.parse(await c.waitFor(has('"type":"error"')))).toEqual({ id: '2', type: 'error', code: 509, data: 'exceed max subscription count limitation of 100 per time' });
-    expect(counted(r)).toEqual({ topics_per_message: 1 });
+    expect(violated(r)).toEqual({ topics_per_message: 1 });
   });
 
   it('acks 300 topics on a connection and answers the 301st with error 509', async () => {
@@ -203,17 +186,17 @@ describe('kucoin_ws limits', () => {
     const c = clients[0]!;
     for (let id = 1; id <= 3; id++) c.send(subscribe(id, 100));
     await waitCount(c, has('"ack"'), 3);
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     c.send(subscribe(4, 1));
     expect(JSON.parse(await c.waitFor(has('"type":"error"')))).toEqual({ id: '4', type: 'error', code: 509, data: 'exceed max subscription count limitation of 300' });
-    expect(counted(r)).toEqual({ topics_per_connection: 1 });
+    expect(violated(r)).toEqual({ topics_per_connection: 1 });
   });
 
   it('accepts 30 connections in a minute and refuses the 31st with HTTP 429', async () => {
     const { url, running: r } = await kucoinUrl();
     await dialMany(url, 30);
-    expect(counted(r)).toEqual({});
+    expect(violated(r)).toEqual({});
     expect(await dial(url)).toBe(429);
-    expect(counted(r)).toEqual({ connections: 1 });
+    expect(violated(r)).toEqual({ connections: 1 });
   });
 });

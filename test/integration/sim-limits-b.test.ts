@@ -4,13 +4,12 @@
  * adapters' defaults against these limits: ws-pacing.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { sim as coinbaseSim } from '../../src/exchanges/coinbase_ws/sim.js';
 import { sim as gateSim } from '../../src/exchanges/gate_ws/sim.js';
 import { sim as huobiSim } from '../../src/exchanges/huobi_ws/sim.js';
 import { sim as mexcSim } from '../../src/exchanges/mexc_ws/sim.js';
 import type { LimitKind, RunningExchange } from '../../src/sim/types.js';
-import { Client, has, sleep, startAlone } from '../helpers/sim-ws1-client.js';
+import { Client, has, sleep, startAlone, upgrade } from '../helpers/sim-ws1-client.js';
 
 const clients: Client[] = [];
 const servers: RunningExchange[] = [];
@@ -25,21 +24,7 @@ async function alone(def: Parameters<typeof startAlone>[0]) {
   return started;
 }
 
-/** Upgrade once; the HTTP status of a refusal, or 101 when it opened. */
-function dial(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => {
-      clients.push(new Client(ws));
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', () => resolve(0));
-  });
-}
+const dial = (url: string): Promise<number> => upgrade(url, clients);
 
 const only = (kind: LimitKind, n: number): Record<LimitKind, number> => ({
   connections: 0, open_connections: 0, messages: 0, topics_per_message: 0, topics_per_connection: 0, [kind]: n,

@@ -10,8 +10,8 @@ import { sim as cryptoDotCom } from '../../src/exchanges/crypto_dot_com_ws/sim.j
 import { sim as kraken } from '../../src/exchanges/kraken_ws/sim.js';
 import { ErrorCode } from '../../src/providers/types.js';
 import { PriceBook } from '../../src/sim/price-book.js';
-import type { LimitKind, RunningExchange, WsSimExchange } from '../../src/sim/types.js';
-import { Client, has, startAlone } from '../helpers/sim-ws1-client.js';
+import type { WsSimExchange } from '../../src/sim/types.js';
+import { Client, has, startAlone, violated } from '../helpers/sim-ws1-client.js';
 
 const clients: Client[] = [];
 const cleanups: Array<() => Promise<void>> = [];
@@ -35,9 +35,6 @@ async function openMany(url: string, n: number): Promise<{ open: Client[]; refus
   };
 }
 
-const nonZero = (running: RunningExchange): Partial<Record<LimitKind, number>> =>
-  Object.fromEntries(Object.entries(running.violations()).filter(([, n]) => n > 0));
-
 /** The simulator's symbols for an exchange, in its own spelling. */
 function symbols(def: WsSimExchange): string[] {
   const book = new PriceBook({ seed: 3 });
@@ -52,9 +49,9 @@ describe('connections per IP per window', () => {
       expect(within.refused).toEqual([]);
       expect(within.open).toHaveLength(max);
       await within.open[0]?.waitFor(() => true);
-      expect(nonZero(running)).toEqual({});
+      expect(violated(running)).toEqual({});
       await expect(Client.open(url, clients)).rejects.toThrow(/429/);
-      expect(nonZero(running)).toEqual({ connections: 1 });
+      expect(violated(running)).toEqual({ connections: 1 });
     });
   }
 
@@ -71,7 +68,7 @@ describe('connections per IP per window', () => {
     const { url, running } = await alone(kraken, false);
     const all = await openMany(url, 151);
     expect(all.refused).toEqual([]);
-    expect(nonZero(running)).toEqual({});
+    expect(violated(running)).toEqual({});
   });
 });
 
@@ -85,12 +82,12 @@ describe('bitfinex_ws channels per connection', () => {
     for (const p of pairs.slice(0, 25)) c.send(sub(p));
     await c.waitFor(has(`"pair":"${pairs[24]}"`));
     expect(c.objects().filter((m) => m['event'] === 'subscribed')).toHaveLength(25);
-    expect(nonZero(running)).toEqual({});
+    expect(violated(running)).toEqual({});
 
     c.send(sub(`t${pairs[25]}`));
     const refusal = await c.waitFor(has('10305'));
     expect(JSON.parse(refusal)).toEqual({ event: 'error', msg: 'subscribe: limit', code: 10305, channel: 'ticker', symbol: `t${pairs[25]}`, pair: pairs[25] });
-    expect(nonZero(running)).toEqual({ topics_per_connection: 1 });
+    expect(violated(running)).toEqual({ topics_per_connection: 1 });
     // The adapter reports the refused symbol, not the frame.
     const session = bitfinexWs.session([{ offChainTicker: pairs[25] ?? '', metadataJSON: '' }], 1);
     expect(session.handle(refusal).response?.unresolved).toMatchObject([{ ticker: pairs[25], code: ErrorCode.APIGeneral }]);
@@ -101,7 +98,7 @@ describe('bitfinex_ws channels per connection', () => {
     const c = await Client.open(url, clients);
     for (let i = 0; i < 30; i++) c.send({ event: 'ping', cid: i });
     await c.waitFor(has('"cid":29'));
-    expect(nonZero(running)).toEqual({});
+    expect(violated(running)).toEqual({});
   });
 
   it('with limits off a 26th channel is served', async () => {
@@ -111,7 +108,7 @@ describe('bitfinex_ws channels per connection', () => {
     for (const p of pairs) c.send(sub(p));
     await c.waitFor(has(`"pair":"${pairs[25]}"`));
     expect(c.frames.some(has('10305'))).toBe(false);
-    expect(nonZero(running)).toEqual({});
+    expect(violated(running)).toEqual({});
   });
 });
 
@@ -127,10 +124,10 @@ describe('crypto_dot_com_ws requests per second and subscriptions per connection
     const c = await Client.open(url, clients);
     for (let id = 1; id <= 100; id++) c.send(subscribe(id, ['ticker.BTC_USD']));
     await c.waitFor(has('"id":100,'));
-    expect(nonZero(running)).toEqual({});
+    expect(violated(running)).toEqual({});
     c.send(subscribe(101, ['ticker.ETH_USD']));
     expect(await c.waitFor(has('42901'))).toBe('{"id":101,"method":"subscribe","code":42901,"message":"TOO_MANY_REQUESTS"}');
-    expect(nonZero(running)).toEqual({ messages: 1 });
+    expect(violated(running)).toEqual({ messages: 1 });
     expect(c.frames.some(has('"instrument_name":"ETH_USD"'))).toBe(false);
   });
 
@@ -140,7 +137,7 @@ describe('crypto_dot_com_ws requests per second and subscriptions per connection
     for (let i = 0; i < 100; i++) c.send({ id: i, method: 'public/respond-heartbeat' });
     c.send('not json');
     expect(await c.waitFor(has('42901'))).toBe('{"id":-1,"method":"ERROR","code":42901,"message":"TOO_MANY_REQUESTS"}');
-    expect(nonZero(running)).toEqual({ messages: 1 });
+    expect(violated(running)).toEqual({ messages: 1 });
   });
 
   it('serves 400 subscriptions on one connection and refuses the 401st with 40107', async () => {
@@ -148,9 +145,9 @@ describe('crypto_dot_com_ws requests per second and subscriptions per connection
     const c = await Client.open(url, clients);
     c.send(subscribe(1, channels(400)));
     await c.waitFor(() => c.objects().filter((m) => m['id'] === 1 && m['code'] === 0).length === 400);
-    expect(nonZero(running)).toEqual({});
+    expect(violated(running)).toEqual({});
     c.send(subscribe(2, channels(1)));
     expect(await c.waitFor(has('40107'))).toBe('{"id":2,"method":"subscribe","code":40107,"message":"EXCEED_MAX_SUBSCRIPTIONS"}');
-    expect(nonZero(running)).toEqual({ topics_per_connection: 1 });
+    expect(violated(running)).toEqual({ topics_per_connection: 1 });
   });
 });

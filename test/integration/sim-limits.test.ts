@@ -5,10 +5,9 @@
  * counted by kind. Each exchange's own limits are tested in its sim-<name> test file.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { renderDecimal } from '../../src/sim/symbols.js';
 import type { LimitKind, RunningExchange, WsConn, WsLimits, WsSimExchange } from '../../src/sim/types.js';
-import { Client, has, sleep, startAlone } from '../helpers/sim-ws1-client.js';
+import { Client, has, sleep, startAlone, upgrade } from '../helpers/sim-ws1-client.js';
 
 /** Protocol: {"sub":[topics]} → {"ok":n}; anything else → {"echo":text}. */
 function fakeExchange(limits: Partial<WsLimits>): WsSimExchange {
@@ -53,19 +52,6 @@ async function serve(limits: Partial<WsLimits>, enforce = true): Promise<{ url: 
   const alone = await startAlone(fakeExchange(limits), 1000, enforce);
   servers.push(alone.running);
   return alone;
-}
-
-/** The HTTP status of an upgrade attempt: 101 when admitted. */
-function upgradeStatus(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    ws.on('open', () => {
-      resolve(101);
-      ws.terminate();
-    });
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', () => resolve(0));
-  });
 }
 
 describe('simulator limit plumbing', () => {
@@ -141,12 +127,12 @@ describe('simulator limit plumbing', () => {
 
   it('refuses upgrades over the new-connection rate with 429, then admits again', async () => {
     const { url, running } = await serve({ connections: { max: 2, windowMs: 400 } });
-    expect(await upgradeStatus(url)).toBe(101);
-    expect(await upgradeStatus(url)).toBe(101);
-    expect(await upgradeStatus(url)).toBe(429);
+    expect(await upgrade(url)).toBe(101);
+    expect(await upgrade(url)).toBe(101);
+    expect(await upgrade(url)).toBe(429);
     expect(running.violations().connections).toBe(1);
     await sleep(450);
-    expect(await upgradeStatus(url)).toBe(101);
+    expect(await upgrade(url)).toBe(101);
     expect(running.violations().connections).toBe(1);
   });
 
@@ -154,17 +140,17 @@ describe('simulator limit plumbing', () => {
     const { url, running } = await serve({ openConnections: 2, refusal: '503 Service Unavailable' });
     await Client.open(url, clients);
     const b = await Client.open(url, clients);
-    expect(await upgradeStatus(url)).toBe(503);
+    expect(await upgrade(url)).toBe(503);
     expect(running.violations().open_connections).toBe(1);
     b.ws.close();
     await b.closed;
     await sleep(50);
-    expect(await upgradeStatus(url)).toBe(101);
+    expect(await upgrade(url)).toBe(101);
   });
 
   it('enforces nothing when limits are off', async () => {
     const { url, running } = await serve({ topicsPerMessage: 1, connections: { max: 1, windowMs: 10_000 } }, false);
-    expect(await upgradeStatus(url)).toBe(101);
+    expect(await upgrade(url)).toBe(101);
     const c = await Client.open(url, clients);
     c.send({ sub: ['a', 'b'] });
     await c.waitFor(has('"ok"'));
