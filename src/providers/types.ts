@@ -145,13 +145,13 @@ export interface PreDialContext {
   post(url: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }>;
 }
 
-/** WebSocket exchange adapter: at most four members. */
 /** A connection rate: at most `max` new connections in any `windowMs` milliseconds. */
 export interface DialLimit {
   readonly max: number;
   readonly windowMs: number;
 }
 
+/** WebSocket exchange adapter: at most four members (none needs both dialLimit and preDial). */
 export interface WsExchange {
   readonly kind: 'ws';
   /** Built-in configuration. `api` is only for adapters that need an HTTP call (KuCoin). */

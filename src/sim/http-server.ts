@@ -13,8 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { splitEndpoint, type NodeEndpoints } from './endpoints.js';
 import { TRAILING_GARBAGE, corrupt, swapTypes } from './faults.js';
 import { refuseHandler } from './refuse.js';
-import { LIMIT_KINDS } from './types.js';
-import type { ExchangeEnv, ExchangeView, HttpReply, HttpRequest, HttpSimExchange, LimitKind, RunningExchange } from './types.js';
+import { noViolations } from './types.js';
+import type { ExchangeEnv, ExchangeView, HttpReply, HttpRequest, HttpSimExchange, RunningExchange } from './types.js';
 
 export type HttpHandler = (req: HttpRequest, view: ExchangeView) => HttpReply;
 
@@ -128,7 +128,7 @@ export async function startHttpExchange(
     def,
     port: boundPort,
     connections: () => 0,
-    violations: () => Object.fromEntries(LIMIT_KINDS.map((k) => [k, 0])) as Record<LimitKind, number>,
+    violations: noViolations,
     onFault: refuseHandler(server, host, () => boundPort, () => undefined),
     close: async () => {
       for (const timer of pending) clearTimeout(timer);

@@ -88,6 +88,11 @@ export interface WsSession {
 export type LimitKind = 'connections' | 'open_connections' | 'messages' | 'topics_per_message' | 'topics_per_connection';
 export const LIMIT_KINDS: readonly LimitKind[] = ['connections', 'open_connections', 'messages', 'topics_per_message', 'topics_per_connection'];
 
+/** A violation count of 0 for every kind. */
+export function noViolations(): Record<LimitKind, number> {
+  return Object.fromEntries(LIMIT_KINDS.map((k) => [k, 0])) as Record<LimitKind, number>;
+}
+
 /**
  * An exchange's documented connection and subscription limits, enforced by the plumbing for
  * every client (all clients of the simulator share one IP, as a validator's side-car does).

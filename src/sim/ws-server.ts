@@ -14,7 +14,7 @@ import type { RawData } from 'ws';
 import { DEFAULT_FLOOD_FACTOR, OVERSIZED_BYTES, corrupt, swapTypes } from './faults.js';
 import { httpListener } from './http-server.js';
 import { refuseHandler } from './refuse.js';
-import { LIMIT_KINDS } from './types.js';
+import { noViolations } from './types.js';
 import type { ExchangeEnv, LimitKind, RunningExchange, WsConn, WsLimits, WsSession, WsSimExchange } from './types.js';
 
 function refuse(socket: Duplex, status: string): void {
@@ -30,7 +30,7 @@ function toText(data: RawData): string {
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }
 
-/** Timestamps inside a sliding window: `full()` once `max` of them are younger than `windowMs`. */
+/** Events in a sliding window: `take` refuses one while `max` are younger than `windowMs`. */
 class Window {
   private readonly times: number[] = [];
   constructor(private readonly max: number, private readonly windowMs: number) {}
@@ -79,7 +79,7 @@ export async function startWsExchange(
   const sessions = new Map<WebSocket, WsSession>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1 << 20 });
   const pending = new Set<NodeJS.Timeout>();
-  const violations = Object.fromEntries(LIMIT_KINDS.map((k) => [k, 0])) as Record<LimitKind, number>;
+  const violations = noViolations();
   const count = (kind: LimitKind): void => {
     violations[kind] += 1;
   };
