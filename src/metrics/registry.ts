@@ -15,9 +15,41 @@ const MAX_SPARE_CHUNKS = 24;
 const FAMILY_SEPARATOR = Buffer.from('\n\n');
 const NEWLINE = Buffer.from('\n');
 
+/**
+ * Turns of the event loop handed out one at a time: `next()` resolves in a later check phase
+ * (setImmediate), one waiter per loop iteration, first come first served. Scrapes that render
+ * at once take turns through it, so the rendering done between two timer phases is one slice
+ * of one scrape, not one slice of each: with three scrapes in flight a due tick would
+ * otherwise wait behind three slices.
+ */
+export class TurnQueue {
+  private readonly waiting: Array<() => void> = [];
+  private scheduled = false;
+
+  next(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.waiting.shift()?.();
+      // Queued from within this check phase, the next turn runs in the next loop iteration.
+      this.schedule();
+    });
+  }
+}
+
 export class SidecarRegistry extends Registry {
   /** Bytes of the last exposition, to size the next one's buffer. */
   private lastSize = 64 * 1024;
+  /** Shared by every scrape rendered in slices. */
+  private readonly turns = new TurnQueue();
 
   /** The exposition as UTF-8 bytes, byte for byte what prom-client's `metrics()` returns. */
   async metricsBuffer(): Promise<Buffer> {
@@ -39,8 +71,10 @@ export class SidecarRegistry extends Registry {
    * (whole families), so a scraper reads one part while the next is rendered. A consumer that
    * calls `done` once it no longer needs a chunk lets the next scrape reuse its memory: fresh
    * multi-megabyte buffers on every scrape raise V8's external memory and bring on full GCs.
-   * Rendering yields to the event loop after each chunk and, between families, once it has run
-   * for `sliceMs`, so a due tick or price request never waits behind a scrape for long.
+   * With a finite `sliceMs`, rendering starts on a turn of the event loop (TurnQueue) rather than
+   * in the request's own callback, and yields after each chunk and, between families, once it
+   * has run for `sliceMs`, so a due tick or price request waits behind at most one slice of one
+   * scrape however many are in flight.
    */
   async stream(emit: (chunk: Buffer, done: () => void) => void, chunkBytes = 256 * 1024, sliceMs = Infinity): Promise<void> {
     const bounded = Number.isFinite(chunkBytes);
@@ -56,10 +90,12 @@ export class SidecarRegistry extends Registry {
     let total = 0;
     let first = true;
     let sliceStart = performance.now();
+    const sliced = Number.isFinite(sliceMs);
     const yieldNow = async () => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await (sliced ? this.turns.next() : new Promise<void>((resolve) => setImmediate(resolve)));
       sliceStart = performance.now();
     };
+    if (sliced) await yieldNow();
     for (const m of this.getMetricsAsArray()) {
       if (!first) w.bytes(FAMILY_SEPARATOR);
       first = false;

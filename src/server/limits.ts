@@ -26,7 +26,8 @@ export const MAX_CONCURRENT_SCRAPES = 3;
  *  it, new scrapes get 503. */
 export const MAX_QUEUED_SCRAPE_BYTES = 64 * 1024 * 1024;
 
-/** Longest stretch a scrape may render before it yields to the event loop (ticks, price API). */
+/** Longest stretch a scrape may render before it yields to the event loop (ticks, price API);
+ *  scrapes in flight take turns, one slice per loop turn (registry.ts TurnQueue). */
 export const RENDER_SLICE_MS = 4;
 
 /** An HTTP/1.1 response (REST, metrics, pprof) whose socket accepts no byte for this long is cut:

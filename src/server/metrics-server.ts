@@ -8,8 +8,9 @@
  * byte is flushed to the kernel or its connection is gone, not merely rendered (a further one
  * gets 503 at once, as promhttp's MaxRequestsInFlight = 3); no new scrape while the unflushed
  * bytes of all scrapes exceed MAX_QUEUED_SCRAPE_BYTES; rendering yields to the event loop every
- * RENDER_SLICE_MS (registry.ts); a client that stops reading is cut after the write timeout
- * (http-util.ts); connections past METRICS_MAX_CONNECTIONS are closed at accept (sidecar.ts).
+ * RENDER_SLICE_MS, the scrapes in flight taking turns, one slice per loop turn (registry.ts);
+ * a client that stops reading is cut after the write timeout (http-util.ts); connections past
+ * METRICS_MAX_CONNECTIONS are closed at accept (sidecar.ts).
  */
 import type http from 'node:http';
 import type { Registry } from 'prom-client';
