@@ -32,5 +32,5 @@ EXPOSE 8080 8002
 # metrics.prometheusServerAddress moves the metrics port, set HEALTHCHECK_PORT to match.
 ENV HEALTHCHECK_PORT=8002
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["node", "/app/dist/src/tools/healthcheck.js"]
-ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/src/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=2", "--no-parallel-scavenge", "dist/src/main.js"]
 CMD ["--oracle-config", "oracle.json", "--market-config-path", "market.json"]

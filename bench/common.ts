@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { daemonNodeFlags as startFlags } from '../src/tools/node-flags.js';
 
 /** The repository root (dist-bench/bench/ → ../../). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,10 +19,7 @@ export const DAEMON = join(ROOT, 'dist/src/main.js');
  * ENTRYPOINT carries the same), plus BENCH_NODE_ARGS (e.g. --cpu-prof) when profiling.
  */
 export function daemonNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.split(/\s+/);
-  const flags = words.slice(words.indexOf('node') + 1, words.indexOf('dist/src/main.js'));
-  return [...flags, ...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])];
+  return [...startFlags(ROOT), ...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])];
 }
 export const SIM = join(ROOT, 'dist/src/sim/main.js');
 

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { daemonNodeFlags } from './node-flags.js';
 
 export interface DaemonProcess {
   readonly port: number;
@@ -38,7 +39,7 @@ export async function launchDaemon(root: string, cwd: string, oraclePath: string
   let crashes = 0;
   let stopping = false;
   const launch = () => {
-    const c = spawn(process.execPath, ['--max-semi-space-size=2', join(root, 'dist/src/main.js'), '--oracle-config', oraclePath, '--market-config-path', marketPath,
+    const c = spawn(process.execPath, [...daemonNodeFlags(root), join(root, 'dist/src/main.js'), '--oracle-config', oraclePath, '--market-config-path', marketPath,
       '--host', '127.0.0.1', '--port', String(port), '--metrics-prometheus-address', `127.0.0.1:${metricsPort}`, '--log-std-out-level', 'error'],
     { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
     child = c;

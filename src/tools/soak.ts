@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Fault } from '../sim/index.js';
 import { freePort } from './attack-daemon.js';
+import { daemonNodeFlags } from './node-flags.js';
 
 const HTTP_FAULTS: Fault[] = [
   { mode: 'status', status: 500 }, { mode: 'status', status: 429 }, { mode: 'slow', delayMs: 4000 },
@@ -61,7 +62,7 @@ let crashes = 0;
 let stopping = false;
 let child: ChildProcess | undefined;
 const launch = () => {
-  child = spawn(process.execPath, ['--max-semi-space-size=2', join(root, 'dist/src/main.js'), '--oracle-config', join(dir, 'oracle.json'), '--market-config-path', join(root, 'market.json'),
+  child = spawn(process.execPath, [...daemonNodeFlags(root), join(root, 'dist/src/main.js'), '--oracle-config', join(dir, 'oracle.json'), '--market-config-path', join(root, 'market.json'),
     '--host', '127.0.0.1', '--port', String(port), '--metrics-prometheus-address', `127.0.0.1:${metricsPort}`, '--log-std-out-level', 'error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => {
     if (stopping) return;

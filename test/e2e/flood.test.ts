@@ -7,9 +7,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarketMap } from '../../src/config/types.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
@@ -32,14 +31,14 @@ const socketFiles = (pid: number | undefined) => readdirSync(tmpdir()).filter((f
 const fds = (pid: number | undefined) => readdirSync(`/proc/${pid}/fd`).length;
 
 /**
- * The flood, in a worker thread so that it never delays this thread's measurements: `clients`
+ * The flood, in a process of its own so that it never delays this one's measurements: `clients`
  * connections to the metrics port, each sending a scrape; every `stallEvery`-th never reads,
- * the others read to the end; a closed one is replaced after 50 ms. Posts the number of
- * scrapes started when told to stop.
+ * the others read to the end; a closed one is replaced after 50 ms. Sends the number of
+ * scrapes started when told to stop, then exits.
  */
 const FLOOD = `
 const net = require('node:net');
-const { parentPort, workerData: { port, clients, stallEvery } } = require('node:worker_threads');
+const { port, clients, stallEvery } = JSON.parse(process.argv[1]);
 let stopped = false;
 let started = 0;
 const open = new Set();
@@ -61,10 +60,10 @@ function client(i) {
   });
 }
 for (let i = 0; i < clients; i++) client(i);
-parentPort.on('message', () => {
+process.on('message', () => {
   stopped = true;
   for (const s of open) s.destroy();
-  parentPort.postMessage(started);
+  process.send(started, () => process.exit(0));
 });
 `;
 
@@ -84,7 +83,11 @@ describe('a flooded metrics port', () => {
 
   it('keeps ticks on schedule (lateness ≤ 10 ms) and /prices fast (p99 ≤ 50 ms)', async () => {
     const port = Number(new URL(daemon.metricsUrl).port);
-    const worker = new Worker(FLOOD, { eval: true, workerData: { port, clients: 1500, stallEvery: 3 } });
+    const flood = spawn(process.execPath, ['-e', FLOOD, JSON.stringify({ port, clients: 1500, stallEvery: 3 })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // An attacker floods from elsewhere, with CPU of its own: here it shares the daemon's two
+    // cores, so it runs at the lowest priority, leaving the daemon what a remote flood would.
+    if (flood.pid === undefined) throw new Error('the flood process did not start');
+    setPriority(flood.pid, 19);
     const latencies: number[] = [];
     const ticks = new Set<number>();
     try {
@@ -98,18 +101,21 @@ describe('a flooded metrics port', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     } finally {
-      const scrapes = new Promise<number>((resolve) => worker.once('message', resolve));
-      worker.postMessage('stop');
+      const scrapes = new Promise<number>((resolve) => flood.once('message', resolve));
+      const exited = new Promise((resolve) => flood.once('exit', resolve));
+      flood.send('stop');
       expect(await scrapes).toBeGreaterThan(1500); // the flood did flood
-      await worker.terminate();
+      await exited;
     }
     latencies.sort((a, b) => a - b);
     const p99 = quantile(latencies, 0.99);
     // Every tick of the 8 s was seen (polled every ~20 ms) and none was late: a tick's lateness is
     // its time, on the grid of the first one, minus the earliest such time. This file runs alone,
     // after every other test file (vitest.config.ts, project "quiet"), so the flood and the
-    // daemon have the machine to themselves (measured: at most 2-4 ms late; unprotected, the
-    // daemon missed ticks and ran 50-75 ms late).
+    // daemon have the machine to themselves, and the daemon runs with npm start's Node flags.
+    // Measured over 24 runs: the latest tick of each run 2-9 ms late, median 3; unprotected, the
+    // daemon missed ticks and ran 50-75 ms late; with V8's parallel scavenger 3 runs in 28
+    // exceeded 10 ms (minor GCs of up to 17 ms, waiting for helper threads not yet scheduled).
     const times = [...ticks].sort((a, b) => a - b);
     const first = times[0] ?? 0;
     const offsets = times.map((t) => t - first - Math.round((t - first) / INTERVAL_MS) * INTERVAL_MS);
@@ -119,8 +125,9 @@ describe('a flooded metrics port', () => {
     expect(lateness.at(-1), `tick lateness ${lateness.join(',')} ms`).toBeLessThanOrEqual(10);
     expect(times.length, 'ticks seen').toBe(expected);
     expect(times.length).toBeGreaterThanOrEqual(30);
-    // The metrics port serves again once the flood is gone.
-    await waitFor(async () => (await fetch(`${daemon.metricsUrl}/metrics`)).status === 200, 15_000);
+    // The metrics port serves again once the flood is gone (while the daemon still counts the
+    // flood's connections, a new one is closed at accept).
+    await waitFor(async () => (await fetch(`${daemon.metricsUrl}/metrics`).then((r) => r.status, () => 0)) === 200, 15_000);
   });
 });
 

@@ -7,9 +7,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { daemonNodeFlags } from '../../src/tools/node-flags.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MAIN = join(ROOT, 'dist/src/main.js');
+
+/** Node's flags in `npm start`: startDaemon runs the daemon the way production does. */
+export const NODE_FLAGS: readonly string[] = daemonNodeFlags(ROOT);
 
 /** A free loopback port (the soak and attack tools' helper). */
 export { freePort } from '../../src/tools/attack-daemon.js';
@@ -65,6 +69,7 @@ export async function startDaemon(oracle: object, market: object | null, extraAr
   // Port 0: the daemon binds free ports itself and logs them, so concurrent tests never race
   // for a port between choosing and binding it.
   const args = [
+    ...NODE_FLAGS,
     MAIN,
     '--oracle-config', tempFile('oracle.json', oracle),
     ...(market === null ? [] : ['--market-config-path', marketPath]),

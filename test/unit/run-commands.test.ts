@@ -1,14 +1,14 @@
 /** The ways the daemon is started (npm start, the Docker image) run Node the same way. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../helpers/daemon.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
 
 describe('run commands', () => {
   it('npm start and the Dockerfile entrypoint pass the same Node flags to dist/src/main.js', () => {
-    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
-    const npmFlags = start.slice(start.indexOf('node') + 1, start.indexOf('dist/src/main.js'));
+    const npmFlags = NODE_FLAGS;
     const entry = /^ENTRYPOINT (\[.*\])$/m.exec(read('Dockerfile'))?.[1];
     expect(entry, 'Dockerfile ENTRYPOINT in exec form').toBeDefined();
     const argv = JSON.parse(entry ?? '[]') as string[];
@@ -16,11 +16,11 @@ describe('run commands', () => {
     expect(argv.at(-1)).toBe('dist/src/main.js');
     expect(argv.slice(1, -1)).toEqual(npmFlags);
     expect(npmFlags).toContain('--max-semi-space-size=2');
+    expect(npmFlags).toContain('--no-parallel-scavenge');
   });
 
   it("bin/connect (connect's binary name in the image) runs Node with the same flags", () => {
-    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
-    const npmFlags = start.slice(start.indexOf('node') + 1, start.indexOf('dist/src/main.js'));
+    const npmFlags = NODE_FLAGS;
     const exec = /^exec node (.*) "\$here\/\.\.\/dist\/src\/main\.js" "\$@"$/m.exec(read('bin/connect'))?.[1];
     expect(exec?.split(/\s+/)).toEqual(npmFlags);
     for (const name of ['connect', 'slinky', 'oracle-sidecar']) expect(read('Dockerfile')).toContain(`ln -s /app/bin/connect /usr/local/bin/${name}`);
