@@ -11,28 +11,33 @@ const busy = (ms: number) => {
   while (performance.now() < end);
 };
 
+/** Counts loop iterations from here on: a 0 ms timer chain runs once per timers phase. */
+function timerPhases(): { now: () => number; stop: () => void } {
+  let n = 0;
+  let counting = true;
+  const count = () => {
+    n += 1;
+    if (counting) setTimeout(count, 0);
+  };
+  setTimeout(count, 0);
+  return { now: () => n, stop: () => (counting = false) };
+}
+
 describe('TurnQueue', () => {
   it('hands out one turn per loop iteration, first come first served', async () => {
     const turns = new TurnQueue();
     const order: string[] = [];
-    let iteration = 0;
-    // A timer chain counts loop iterations: each one runs its timers phase once.
-    let counting = true;
-    const count = () => {
-      iteration += 1;
-      if (counting) setTimeout(count, 0);
-    };
-    setTimeout(count, 0);
+    const phases = timerPhases();
     const seen: number[] = [];
     await Promise.all(['a', 'b', 'c'].map(async (name) => {
       for (let i = 0; i < 3; i++) {
         await turns.next();
         order.push(name);
-        seen.push(iteration);
+        seen.push(phases.now());
         busy(2); // past the 1 ms timer, so the next iteration runs it first
       }
     }));
-    counting = false;
+    phases.stop();
     expect(order).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c']);
     // Never two turns between the same two timer phases.
     expect(new Set(seen).size).toBe(seen.length);
@@ -42,33 +47,27 @@ describe('TurnQueue', () => {
 describe('SidecarRegistry.stream in slices', () => {
   it('renders one slice of one scrape between two timer phases, however many scrapes are in flight', async () => {
     const registry = new SidecarRegistry();
-    let iteration = 0;
     const rendered: number[] = [];
+    const phases = timerPhases();
     for (let i = 0; i < 6; i++) {
       new Gauge({
         name: `slow_family_${i}`,
         help: 'takes 3 ms to collect',
         registers: [registry],
         collect() {
-          rendered.push(iteration);
+          rendered.push(phases.now());
           busy(3);
           this.set(i);
         },
       });
     }
-    let counting = true;
-    const count = () => {
-      iteration += 1;
-      if (counting) setTimeout(count, 0);
-    };
-    setTimeout(count, 0);
     const scrapes = Array.from({ length: 4 }, async () => {
       const chunks: Buffer[] = [];
       await registry.stream((c) => chunks.push(c), undefined, 1);
       return Buffer.concat(chunks).toString('utf8');
     });
     const bodies = await Promise.all(scrapes);
-    counting = false;
+    phases.stop();
     expect(rendered).toHaveLength(4 * 6);
     // Each slice (here one 3 ms family) had a timer phase of its own before it.
     expect(new Set(rendered).size, `timer phases seen by each render: ${rendered.join(',')}`).toBe(rendered.length);
