@@ -36,7 +36,8 @@ export type MarketMapMetrics = Pick<
   'statusResponsesPerId' | 'statusResponses' | 'lastUpdatedId' | 'apiInternalStatus' | 'apiHttpStatus' | 'apiRpcStatus' | 'apiLatency'
 >;
 
-interface TickerSeries {
+/** The series a delivered price of one ticker writes; the sink holds them per ticker. */
+export interface DeliverySeries {
   readonly success: Series;
   readonly lastUpdated: Series;
 }
@@ -49,7 +50,7 @@ export function providerMetricsFactory(metrics: ProviderFamilies): ProviderMetri
 }
 
 export class ProviderMetrics {
-  private readonly tickers = new Map<string, TickerSeries>();
+  private readonly tickers = new Map<string, DeliverySeries>();
   private readonly successes: Series;
   private readonly readSuccess: Series;
   private readonly handleSuccess: Series;
@@ -68,9 +69,8 @@ export class ProviderMetrics {
 
   // ─── Delivered prices (every provider) ───
 
-  /** A price of `ticker` was delivered at `seconds` (unix seconds). */
-  priceDelivered(ticker: string, seconds: number): void {
-    const s = this.series(ticker);
+  /** A price was delivered through `s` (from `deliverySeries`) at `seconds` (unix seconds). */
+  delivered(s: DeliverySeries, seconds: number): void {
     s.success.inc();
     this.successes.inc();
     s.lastUpdated.set(seconds);
@@ -84,7 +84,8 @@ export class ProviderMetrics {
     m.statusResponses.inc({ provider, status: 'failure', code: c, type });
   }
 
-  private series(ticker: string): TickerSeries {
+  /** The series a delivered price of `ticker` writes, created on first use: hold them. */
+  deliverySeries(ticker: string): DeliverySeries {
     let s = this.tickers.get(ticker);
     if (!s) {
       const { provider, type, m } = this;

@@ -49,7 +49,16 @@ export class QuoteStore {
       if (price === null) return;
       slot = new QuoteSlot();
       quotes.set(ticker, slot);
-    } else if (!slot.held) {
+    }
+    QuoteStore.record(slot, price, at);
+  }
+
+  /**
+   * `update` on a slot already held (from `slot()`): what a provider's sink calls per price, with
+   * no lookup. An empty slot given a null price stays empty.
+   */
+  static record(slot: QuoteSlot, price: string | null, at: number): void {
+    if (!slot.held) {
       if (price === null) return;
     } else if (at < slot.at) {
       return;

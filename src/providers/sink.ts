@@ -2,15 +2,26 @@
  * Where a driver delivers what an exchange said: updates the quote store (prices, and the last
  * error code per ticker) and counts the base-provider metrics per ticker (connect
  * providers/base/fetch.go recv).
+ *
+ * A delivered price is on the per-message path (every WebSocket ticker frame): the sink holds
+ * each ticker's quote slot and metric series, so a price costs one map lookup, not one per
+ * store level and metric.
  */
-import type { ProviderMetrics } from '../metrics/provider.js';
-import type { QuoteStore } from '../oracle/store.js';
+import type { DeliverySeries, ProviderMetrics } from '../metrics/provider.js';
+import { QuoteStore, type QuoteSlot } from '../oracle/store.js';
 import { ProviderState } from './state.js';
 import type { ProviderResponse } from './types.js';
+
+/** What a price of one ticker writes: its quote slot and its delivery series. */
+interface Feed {
+  readonly slot: QuoteSlot;
+  readonly series: DeliverySeries;
+}
 
 export class ProviderSink {
   readonly provider: string;
   readonly state: ProviderState;
+  private readonly feeds = new Map<string, Feed>();
 
   constructor(
     private readonly store: QuoteStore,
@@ -24,8 +35,9 @@ export class ProviderSink {
     const { provider, metrics, store } = this;
     const seconds = Math.floor(now / 1000);
     for (const r of response.resolved) {
-      store.update(provider, r.ticker, r.price, now);
-      metrics.priceDelivered(r.ticker, seconds);
+      const feed = this.feeds.get(r.ticker) ?? this.feed(r.ticker);
+      QuoteStore.record(feed.slot, r.price, now);
+      metrics.delivered(feed.series, seconds);
     }
     if (response.resolved.length > 0) this.state.lastDeliveryAt = now;
     for (const u of response.unresolved) {
@@ -34,5 +46,11 @@ export class ProviderSink {
       this.state.lastErrorCode = u.code;
       this.state.lastErrorAt = now;
     }
+  }
+
+  private feed(ticker: string): Feed {
+    const feed = { slot: this.store.slot(this.provider, ticker), series: this.metrics.deliverySeries(ticker) };
+    this.feeds.set(ticker, feed);
+    return feed;
   }
 }

@@ -173,8 +173,10 @@ export class WsConnection {
   private receive(ws: WebSocket, session: WsSession, readTimeout: number): Promise<void> {
     const { o } = this;
     const { metrics } = o;
-    let last = performance.now();
     let lastMessage = Date.now();
+    // When the last message handled came: side_car_web_socket_response_time observes the gap, in
+    // whole milliseconds (the histogram's unit), so one clock read per message serves both.
+    let lastHandled = lastMessage;
     let deadline: NodeJS.Timeout | undefined;
     let failed = false;
     const fail = (reason: string) => {
@@ -196,7 +198,8 @@ export class WsConnection {
     };
     arm(readTimeout);
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-      lastMessage = Date.now();
+      const now = Date.now();
+      lastMessage = now;
       metrics.wsMessageRead();
       const frame = isBinary ? toBytes(data) : toBytes(data).toString('utf8');
       let result;
@@ -210,15 +213,14 @@ export class WsConnection {
         this.note('handle', result.error);
         return;
       }
-      if (result.response) o.sink.deliver(result.response);
+      if (result.response) o.sink.deliver(result.response, now);
       metrics.wsMessageHandled();
-      for (const reply of result.replies ?? []) {
+      if (result.replies) for (const reply of result.replies) {
         this.handler('create_message_success');
         void this.write(ws, reply);
       }
-      const now = performance.now();
-      metrics.wsResponseTime(Math.round(now - last));
-      last = now;
+      metrics.wsResponseTime(Math.max(0, now - lastHandled));
+      lastHandled = now;
     });
     return new Promise((resolve) => {
       ws.on('error', (err) => fail(errorText(err)));

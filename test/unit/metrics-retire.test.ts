@@ -106,7 +106,7 @@ function run(map: MarketMap): World {
     providers.set(name, p);
     for (const { offChainTicker: t } of tickers) {
       store.update(name, t, QUOTES[t] ?? '1', now);
-      p.priceDelivered(t, 1_700_000_000);
+      p.delivered(p.deliverySeries(t), 1_700_000_000);
       p.priceFailed(t, 3);
       if (kind === 'api') p.apiTickerStatus(t, 'success');
     }
@@ -208,7 +208,8 @@ describe('retireRemoved', () => {
     // delivered again, counting from zero.
     const perId = 'side_car_provider_status_responses_per_id{code=0,id=xethzusd,provider=kraken_api,status=success,type=api}';
     expect(keys.has(perId)).toBe(false);
-    w.providers.get('kraken_api')?.priceDelivered('XETHZUSD', 1_700_000_100);
+    const kraken = w.providers.get('kraken_api');
+    kraken?.delivered(kraken.deliverySeries('XETHZUSD'), 1_700_000_100);
     expect(new Map((await scrape(w.registry)).map((s) => [s.key, s.value])).get(perId)).toBe(1);
     // A kept counter went on counting.
     const btc = (await scrape(w.registry)).find((s) => s.key === 'side_car_health_check_ticker_updates_total{id=btc/usd}');
