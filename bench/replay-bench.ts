@@ -15,8 +15,15 @@
  * targets judge are paired: each round's daemon figure over the same round's floor (or peer)
  * figure, minutes apart at most, then the median over rounds, so that a machine that slows
  * down or speeds up between rounds moves both sides of a ratio alike.
+ *
+ * Placement: on a machine with two cores or more the replay runs on core 0 and each consumer
+ * (all its threads) on core 1 (`taskset`, util-linux). Unpinned, where the scheduler puts the
+ * consumer relative to the replay moved one consumer's CPU per message by up to ±25 % from
+ * run to run, more than the differences the rows judge; pinned, every consumer is measured in
+ * the same place. Without taskset or a second core the rows are measured unpinned (noted).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, procStat, sleep } from './common.js';
@@ -55,6 +62,8 @@ export interface ReplayResult {
   windowMs: number;
   rounds: number;
   frameworkVersion: string;
+  /** Whether the replay ran on core 0 and each consumer on core 1. */
+  pinned: boolean;
   floor: ConsumerResult;
   daemon: ConsumerResult;
   peer: ConsumerResult;
@@ -62,6 +71,21 @@ export interface ReplayResult {
 }
 
 interface Replay { url: string; controlUrl: string; child: ChildProcess }
+
+/** Pin every thread of `pid` to `core`; false (and why, in `notes`) when that cannot be done. */
+function pin(pid: number | undefined, core: number, notes: string[]): boolean {
+  if (pid === undefined || availableParallelism() < 2) {
+    notes.push(`not pinned: ${pid === undefined ? 'no pid' : 'one core'}`);
+    return false;
+  }
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    notes.push(`not pinned: taskset failed (${(e as Error).message.split('\n')[0] ?? ''})`);
+    return false;
+  }
+}
 
 async function startReplay(products: readonly string[], framesPerWrite: number): Promise<Replay> {
   const child = spawn(process.execPath, [REPLAY, products.join(','), String(framesPerWrite)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -104,10 +128,11 @@ async function measure(c: Consumer, windowMs: number, rss?: number[]): Promise<S
   return { rate, cpuUs: (c1 - c0) / 1000 / ((rate * (tc1 - tc0)) / 1000) };
 }
 
-async function oneConsumer(r: Replay, name: ConsumerName, o: { rate: number; windowMs: number; products: readonly string[]; round: number }, notes: string[]): Promise<{ flood: FloodSample; fixed: RateSample }> {
+async function oneConsumer(r: Replay, name: ConsumerName, o: { rate: number; windowMs: number; products: readonly string[]; round: number; pinned: boolean }, notes: string[]): Promise<{ flood: FloodSample; fixed: RateSample }> {
   await setMode(r, { mode: 'rate', rate: o.rate });
   const c = await startConsumer(name, `${r.url}/${name}`, o.products);
   try {
+    if (o.pinned) pin(c.child.pid, 1, notes);
     const deadline = Date.now() + 60_000;
     while ((await subscribed(r, `/${name}`)) < o.products.length || (await c.count()) === 0) {
       if (Date.now() > deadline) throw new Error(`replay: ${name} did not subscribe to ${o.products.length} products in 60 s`);
@@ -136,11 +161,13 @@ export async function runReplay(rounds = 3, windowMs = 3000, rate = 2000, frames
   const frameworkVersion = ensurePeerInstalled(notes);
   const runs: Record<ConsumerName, { flood: FloodSample[]; fixed: RateSample[] }> = { floor: { flood: [], fixed: [] }, daemon: { flood: [], fixed: [] }, peer: { flood: [], fixed: [] } };
   const replay = await startReplay(products, framesPerWrite);
+  const pinned = pin(replay.child.pid, 0, notes);
+  notes.push(pinned ? 'pinned: the replay on core 0, each consumer on core 1' : 'unpinned: consumers and replay placed by the scheduler');
   try {
     for (let i = 0; i < rounds; i++) {
       for (let j = 0; j < NAMES.length; j++) {
         const name = NAMES[(i + j) % NAMES.length] as ConsumerName;
-        const s = await oneConsumer(replay, name, { rate, windowMs, products, round: i + 1 }, notes);
+        const s = await oneConsumer(replay, name, { rate, windowMs, products, round: i + 1, pinned }, notes);
         runs[name].flood.push(s.flood);
         runs[name].fixed.push(s.fixed);
       }
@@ -156,7 +183,7 @@ export async function runReplay(rounds = 3, windowMs = 3000, rate = 2000, frames
       runs: runs[name],
     };
   };
-  const result = { products: products.length, framesPerWrite, rate, windowMs, rounds, frameworkVersion, floor: med('floor'), daemon: med('daemon'), peer: med('peer'), notes };
+  const result = { products: products.length, framesPerWrite, rate, windowMs, rounds, frameworkVersion, pinned, floor: med('floor'), daemon: med('daemon'), peer: med('peer'), notes };
   process.stderr.write(`replay ${JSON.stringify(result)}\n`);
   return result;
 }
@@ -177,7 +204,7 @@ export function replayRows(r: ReplayResult): string[][] {
   const fixedRatio = paired(daemon.runs.fixed, floor.runs.fixed, (a, b) => a.cpuUs / b.cpuUs);
   const peerRate = paired(daemon.runs.flood, peer.runs.flood, (a, b) => a.rate / b.rate);
   const peerCpu = paired(daemon.runs.flood, peer.runs.flood, (a, b) => b.cpuUs / a.cpuUs);
-  const feed = `replay feed, ${r.products} products, ${r.framesPerWrite} frames per write`;
+  const feed = `replay feed, ${r.products} products, ${r.framesPerWrite} frames per write${r.pinned ? ', replay on core 0 and consumer on core 1' : ', unpinned'}`;
   return [
     [
       'Ingest coinbase_ws, replay flood (built daemon)',
