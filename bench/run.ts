@@ -142,7 +142,7 @@ ${table}
   10 s window (CPU per message and peak RSS), then flood for 1 s, then a ${replay.windowMs / 1000} s window
   (msg/s and CPU per message). CPU is every thread's run time from
   \`/proc/<pid>/task/*/schedstat\`; counts are read just outside the CPU window. No heartbeats
-  are sent. Run only these rows with \`npm run bench:replay\`.
+  are sent.${replay.pinned ? ' The replay runs on core 0 and each consumer (all its threads) on core 1 (`taskset -a`), the same placement for every consumer and round.' : ' Unpinned: `taskset` or a second core was not available.'} Run only these rows with \`npm run bench:replay\`.
 - **Tick**: \`Aggregator.tick\` in-process over 1000 markets × 8 provider configs (1 in 8 markets
   has an inverted feed, 1 in 4 a feed normalised by USDT/USD), every quote fresh; either all
   8,000 quotes replaced by new prices (±0.05 %) before each tick, through the \`ProviderSink\`
