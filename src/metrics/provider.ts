@@ -50,7 +50,6 @@ export function providerMetricsFactory(metrics: ProviderFamilies): ProviderMetri
 }
 
 export class ProviderMetrics {
-  private readonly tickers = new Map<string, DeliverySeries>();
   private readonly successes: Series;
   private readonly readSuccess: Series;
   private readonly handleSuccess: Series;
@@ -84,19 +83,15 @@ export class ProviderMetrics {
     m.statusResponses.inc({ provider, status: 'failure', code: c, type });
   }
 
-  /** The series a delivered price of `ticker` writes, created on first use: hold them. */
+  /** The series a delivered price of `ticker` writes (each family's child() finds or creates
+   *  them): the sink looks them up once per ticker and holds them. */
   deliverySeries(ticker: string): DeliverySeries {
-    let s = this.tickers.get(ticker);
-    if (!s) {
-      const { provider, type, m } = this;
-      const id = ticker.toLowerCase();
-      s = {
-        success: m.statusResponsesPerId.child({ provider, id, status: 'success', code: '0', type }),
-        lastUpdated: m.lastUpdatedId.child({ provider, id, type }),
-      };
-      this.tickers.set(ticker, s);
-    }
-    return s;
+    const { provider, type, m } = this;
+    const id = ticker.toLowerCase();
+    return {
+      success: m.statusResponsesPerId.child({ provider, id, status: 'success', code: '0', type }),
+      lastUpdated: m.lastUpdatedId.child({ provider, id, type }),
+    };
   }
 
   // ─── HTTP requests ───
