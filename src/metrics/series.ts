@@ -36,6 +36,16 @@ class SeriesTable {
   /** Exposition text given with a value (setText), instead of formatting the float. */
   readonly texts: Array<string | undefined> = [];
   readonly labels: Array<Readonly<Record<string, string>>> = [];
+  /** Handles holding a write not yet applied here (see Series); each at most once. */
+  readonly dirty: Series[] = [];
+
+  /** Apply the handles' pending writes: before any read of the arrays and any direct write. */
+  flush(): void {
+    const { dirty } = this;
+    if (dirty.length === 0) return;
+    for (let k = 0; k < dirty.length; k++) (dirty[k] as Series).apply();
+    dirty.length = 0;
+  }
 
   add(labels: Readonly<Record<string, string>>, line: string): number {
     const i = this.count;
@@ -82,8 +92,22 @@ function grow<T extends Float64Array | Uint8Array>(from: T, to: T): T {
   return to;
 }
 
-/** One labelled series (a handle: hold it and write through it). Absent until first written. */
+/**
+ * One labelled series (a handle: hold it and write through it). Absent until first written.
+ *
+ * `inc` and `set` through a handle are held on the handle and applied to the family's arrays
+ * before anything reads them (exposition, `get`, `value`) or writes them directly (`setAt` and
+ * friends): a counter incremented per WebSocket message then touches one object per write
+ * instead of the handle, the table and three arrays, which at a few thousand messages a second
+ * arriving one per wake-up, each on cold caches, is most of what a write costs.
+ */
 export class Series {
+  /** The write held: 0 none, 1 add `pending`, 2 set to `pending` (a set then adds stays 2). */
+  private op = 0;
+  private pending = 0;
+  /** On the table's dirty list (until the next flush). */
+  private queued = false;
+
   constructor(
     private readonly table: SeriesTable,
     /** Its index in the family (SeriesFamily.setAt and friends). */
@@ -91,10 +115,12 @@ export class Series {
   ) {}
 
   get value(): number {
+    this.table.flush();
     return this.table.values[this.index] as number;
   }
 
   get written(): boolean {
+    this.table.flush();
     return this.table.written[this.index] === 1;
   }
 
@@ -103,7 +129,9 @@ export class Series {
   }
 
   set(value: number): void {
-    this.table.set(this.index, value);
+    this.op = 2;
+    this.pending = value;
+    if (!this.queued) this.enqueue();
   }
 
   /**
@@ -111,16 +139,40 @@ export class Series {
    * (e.g. the exchange's own price string), which spares formatting the float at every scrape.
    */
   setText(value: number, text: string): void {
+    this.op = 0;
+    this.table.flush();
     this.table.setText(this.index, value, text);
   }
 
   inc(by = 1): void {
-    this.table.inc(this.index, by);
+    if (this.op === 0) {
+      this.op = 1;
+      this.pending = by;
+    } else {
+      this.pending += by;
+    }
+    if (!this.queued) this.enqueue();
   }
 
   /** Remove from the exposition (a gauge without a value this tick). */
   clear(): void {
+    this.op = 0;
+    this.table.flush();
     this.table.clear(this.index);
+  }
+
+  /** Write the held write into the table (SeriesTable.flush). */
+  apply(): void {
+    if (this.op === 1) this.table.inc(this.index, this.pending);
+    else if (this.op === 2) this.table.set(this.index, this.pending);
+    this.op = 0;
+    this.pending = 0;
+    this.queued = false;
+  }
+
+  private enqueue(): void {
+    this.queued = true;
+    this.table.dirty.push(this);
   }
 }
 
@@ -178,18 +230,22 @@ export class SeriesFamily<L extends string> {
   }
 
   setAt(index: number, value: number): void {
+    this.table.flush();
     this.table.set(index, value);
   }
 
   setTextAt(index: number, value: number, text: string): void {
+    this.table.flush();
     this.table.setText(index, value, text);
   }
 
   incAt(index: number, by = 1): void {
+    this.table.flush();
     this.table.inc(index, by);
   }
 
   clearAt(index: number): void {
+    this.table.flush();
     this.table.clear(index);
   }
 
@@ -203,6 +259,7 @@ export class SeriesFamily<L extends string> {
 
   /** Every series leaves the exposition; held handles stay valid and reappear when written. */
   reset(): void {
+    this.table.flush();
     this.table.values.fill(0);
     this.table.written.fill(0);
     this.table.texts.fill(undefined);
@@ -215,6 +272,7 @@ export class SeriesFamily<L extends string> {
    */
   retire(match: (labels: Readonly<Record<string, string>>) => boolean): number {
     const t = this.table;
+    t.flush();
     let retired = 0;
     for (let i = 0; i < t.count; i++) {
       if (!match(t.labels[i] as Readonly<Record<string, string>>)) continue;
@@ -228,6 +286,7 @@ export class SeriesFamily<L extends string> {
   get(): Promise<FamilyValues> {
     this.collectHook?.(this);
     const t = this.table;
+    t.flush();
     const values: FamilyValues['values'] = [];
     for (let i = 0; i < t.count; i++) if (t.written[i] === 1) values.push({ labels: { ...t.labels[i] }, value: t.values[i] as number });
     return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator });
@@ -236,6 +295,7 @@ export class SeriesFamily<L extends string> {
   /** Append this family in the Prometheus text format, as prom-client renders it (no final newline). */
   renderInto(w: ByteWriter): void {
     this.collectHook?.(this);
+    this.table.flush();
     w.bytes(this.header);
     const { count, values, written, lines, lineBytes, texts } = this.table;
     // A formatted value is at most 24 characters (-1.2345678901234567e-308); texts may be longer.

@@ -20,6 +20,11 @@ export class TickerIndex {
   lookup(symbol: string): ProviderTicker | undefined {
     return this.bySpelling.get(symbol);
   }
+
+  /** Every accepted spelling with its ticker. */
+  entries(): IterableIterator<[string, ProviderTicker]> {
+    return this.bySpelling.entries();
+  }
 }
 
 /**

@@ -128,6 +128,62 @@ describe('SeriesFamily', () => {
     expect(samples(await r.metrics())).toEqual(['w{id="b"} 2']);
   });
 
+  it('applies writes held on handles in order with direct writes, before every read', async () => {
+    // A model applies every write at once; the family must read the same after any mix of
+    // handle writes (held until a read), index writes, retire and reset.
+    const r = new SidecarRegistry();
+    const g = new SeriesFamily({ name: 'm', help: 'm', type: 'gauge', labelNames: ['id'] as const, registers: [r] });
+    const ids = ['a', 'b', 'c', 'd'];
+    const handles = ids.map((id) => g.child({ id }));
+    const model = new Map<string, { value: number; text?: string }>();
+    const expected = () => ids.filter((id) => model.has(id)).map((id) => `m{id="${id}"} ${model.get(id)?.text ?? String(model.get(id)?.value)}`);
+    const next = rng(17);
+    for (let step = 0; step < 4000; step++) {
+      const k = Math.floor(next() * ids.length);
+      const id = ids[k] as string;
+      const h = handles[k] as (typeof handles)[number];
+      const v = Math.floor(next() * 100);
+      const op = Math.floor(next() * 12);
+      if (op === 0) {
+        h.inc(v);
+        model.set(id, { value: (model.get(id)?.value ?? 0) + v });
+      } else if (op === 1) {
+        h.set(v);
+        model.set(id, { value: v });
+      } else if (op === 2) {
+        h.setText(v, `${v}.0`);
+        model.set(id, { value: v, text: `${v}.0` });
+      } else if (op === 3) {
+        h.clear();
+        model.delete(id);
+      } else if (op === 4) {
+        g.incAt(h.index, v);
+        model.set(id, { value: (model.get(id)?.value ?? 0) + v });
+      } else if (op === 5) {
+        g.setAt(h.index, v);
+        model.set(id, { value: v });
+      } else if (op === 6) {
+        g.clearAt(h.index);
+        model.delete(id);
+      } else if (op === 7 && next() < 0.1) {
+        g.reset();
+        model.clear();
+      } else if (op === 8 && next() < 0.2) {
+        expect(g.retire((labels) => labels.id === id)).toBe(model.has(id) ? 1 : 0);
+        model.delete(id);
+      } else if (op === 9) {
+        // Each getter on its own applies what the handles hold.
+        if (model.has(id) && next() < 0.5) expect(h.value).toBe(model.get(id)?.value);
+        else expect(h.written).toBe(model.has(id));
+      } else if (op === 10 && next() < 0.1) {
+        expect(samples(await r.metrics())).toEqual(expected().sort());
+      } else if (op === 11 && next() < 0.1) {
+        expect((await g.get()).values).toEqual(ids.filter((x) => model.has(x)).map((x) => ({ labels: { id: x }, value: model.get(x)?.value })));
+      }
+    }
+    expect(samples(await r.metrics())).toEqual(expected().sort());
+  });
+
   it('names the family and the label when a label is missing', () => {
     const g = new SeriesFamily({ name: 'z', help: 'z', type: 'gauge', labelNames: ['provider', 'id'] as const });
     expect(() => g.child({ provider: 'x' } as never)).toThrow('metric z: label "id" is missing');

@@ -35,47 +35,67 @@ import { wsDefaults } from '../../config/provider-defaults.js';
 import { TickerIndex } from '../../providers/tickers.js';
 import type { ProviderTicker, WsExchange, WsHandleResult, WsSession } from '../../providers/types.js';
 import { ErrorCode } from '../../providers/types.js';
-import { chunk, emptyResponse, failAll, frameObject, quote, toResponse, type JsonObject } from '../util.js';
+import { chunk, emptyResponse, failAll, frameObject, quote, type JsonObject } from '../util.js';
 
+/** One configured product's state, shared by every spelling of its id. */
 interface ProductState {
+  readonly ticker: ProviderTicker;
+  /** The last accepted sequence (-Infinity before the first message). */
   sequence: number;
   tradeId: number | undefined;
 }
 
 function coinbaseSession(tickers: readonly ProviderTicker[], batchSize: number): WsSession {
-  const index = new TickerIndex(tickers);
+  // Every accepted spelling of a product id leads to its state in one lookup: a ticker frame
+  // costs one map access, not a symbol lookup plus a state lookup and store.
+  const byTicker = new Map<string, ProductState>();
   const products = new Map<string, ProductState>();
+  for (const [spelling, ticker] of new TickerIndex(tickers).entries()) {
+    let state = byTicker.get(ticker.offChainTicker);
+    if (state === undefined) {
+      state = { ticker, sequence: -Infinity, tradeId: undefined };
+      byTicker.set(ticker.offChainTicker, state);
+    }
+    products.set(spelling, state);
+  }
 
-  /** Validate product, sequence and the integer field `idField`; record the sequence. */
-  const admit = (msg: JsonObject, idField: string): { ticker: ProviderTicker; state: ProductState } | { error: string } => {
-    if (typeof msg.product_id !== 'string') return { error: `${String(msg.type)}: product_id is not a string` };
-    const ticker = index.lookup(msg.product_id);
-    if (ticker === undefined) return { error: `${String(msg.type)} for unknown product ${msg.product_id}` };
+  /**
+   * Validate product, sequence and the integer `id` (the frame's `idField`); record the
+   * sequence. The product's state, or why the frame is rejected.
+   */
+  const admit = (msg: JsonObject, id: unknown, idField: string): ProductState | string => {
+    const productId = msg.product_id;
+    if (typeof productId !== 'string') return `${String(msg.type)}: product_id is not a string`;
+    const state = products.get(productId);
+    if (state === undefined) return `${String(msg.type)} for unknown product ${productId}`;
     const { sequence } = msg;
-    if (typeof sequence !== 'number' || !Number.isInteger(sequence)) return { error: `${msg.type}: sequence is not an integer` };
-    if (!Number.isInteger(msg[idField])) return { error: `${msg.type}: ${idField} is not an integer` };
-    const state = products.get(ticker.offChainTicker) ?? { sequence, tradeId: undefined };
+    if (typeof sequence !== 'number' || !Number.isInteger(sequence)) return `${String(msg.type)}: sequence is not an integer`;
+    if (!Number.isInteger(id)) return `${String(msg.type)}: ${idField} is not an integer`;
     if (sequence < state.sequence) {
-      return { error: `${msg.type} for ${msg.product_id} out of order: sequence ${sequence} < ${state.sequence}` };
+      return `${String(msg.type)} for ${productId} out of order: sequence ${sequence} < ${state.sequence}`;
     }
     state.sequence = sequence;
-    products.set(ticker.offChainTicker, state);
-    return { ticker, state };
+    return state;
   };
 
   const onTicker = (msg: JsonObject): WsHandleResult => {
-    if (typeof msg.price !== 'string') return { error: 'ticker: price is not a string' };
-    const admitted = admit(msg, 'trade_id');
-    if ('error' in admitted) return admitted;
-    const outcome = quote(admitted.ticker, msg.price);
-    admitted.state.tradeId = 'code' in outcome ? undefined : (msg.trade_id as number);
-    return { response: toResponse([outcome]) };
+    const { price } = msg;
+    if (typeof price !== 'string') return { error: 'ticker: price is not a string' };
+    const state = admit(msg, msg.trade_id, 'trade_id');
+    if (typeof state === 'string') return { error: state };
+    const outcome = quote(state.ticker, price);
+    if ('code' in outcome) {
+      state.tradeId = undefined;
+      return { response: { resolved: [], unresolved: [outcome] } };
+    }
+    state.tradeId = msg.trade_id as number;
+    return { response: { resolved: [outcome], unresolved: [] } };
   };
 
   const onHeartbeat = (msg: JsonObject): WsHandleResult => {
-    const admitted = admit(msg, 'last_trade_id');
-    if ('error' in admitted) return admitted;
-    const { ticker, state } = admitted;
+    const state = admit(msg, msg.last_trade_id, 'last_trade_id');
+    if (typeof state === 'string') return { error: state };
+    const { ticker } = state;
     if (state.tradeId !== undefined && state.tradeId === msg.last_trade_id) {
       return { response: { resolved: [{ ticker: ticker.offChainTicker, price: null }], unresolved: [] } };
     }
