@@ -26,6 +26,9 @@
  *   POST /mode {"mode":"pause"} | {"mode":"flood"} | {"mode":"rate","rate":2000}
  *     flood: write while the socket drains ('drain' resumes it); rate: `rate` frames per second
  *     per connection, due frames written every millisecond (so about rate/1000 per write).
+ *     With `"path":"/daemon"` the mode applies to that path's connections only (present and
+ *     future), so consumers connected side by side can be fed one at a time; without a path it
+ *     applies to every connection and forgets the per-path modes.
  *   GET /stats → {connections:[{path, subscribed, written}]}
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -75,10 +78,13 @@ function template(productId: string, i: number): Template {
 const templates = new Map(products.map((p, i) => [p, template(p, i)]));
 const connections = new Set<Connection>();
 let mode: Mode = { mode: 'pause' };
+/** Modes set for one path, over `mode`. */
+const pathModes = new Map<string, Mode>();
 
 function apply(c: Connection): void {
-  if (mode.mode === 'flood') c.flood();
-  else if (mode.mode === 'rate') c.fixedRate(mode.rate);
+  const m = pathModes.get(c.path) ?? mode;
+  if (m.mode === 'flood') c.flood();
+  else if (m.mode === 'rate') c.fixedRate(m.rate);
   else c.pause();
 }
 
@@ -94,12 +100,19 @@ async function control(req: IncomingMessage, res: ServerResponse): Promise<void>
   if (req.method !== 'POST' || req.url !== '/mode') return reply(res, 404, { error: 'GET /stats or POST /mode' });
   let body = '';
   for await (const chunk of req) body += String(chunk);
-  const m = JSON.parse(body) as Mode;
+  const m = JSON.parse(body) as Mode & { path?: unknown };
   if (m.mode !== 'pause' && m.mode !== 'flood' && !(m.mode === 'rate' && m.rate > 0)) return reply(res, 400, { error: 'bad mode' });
-  mode = m;
-  for (const c of connections) apply(c);
-  reply(res, 200, mode);
+  if (m.path !== undefined && typeof m.path !== 'string') return reply(res, 400, { error: 'path must be a string' });
+  if (typeof m.path === 'string') {
+    pathModes.set(m.path, m);
+  } else {
+    mode = m;
+    pathModes.clear();
+  }
+  for (const c of connections) if (m.path === undefined || c.path === m.path) apply(c);
+  reply(res, 200, m);
 }
+
 
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 const server = createServer((req, res) => {

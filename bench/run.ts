@@ -140,7 +140,12 @@ ${table}
   (bench/peer/adapter.mjs) counted by its \`ws_message_total{direction="received"}\`. Once every
   product is subscribed: ${replay.rate.toLocaleString('en-US')} msg/s (due frames written every millisecond) for 5 s, then a
   10 s window (CPU per message and peak RSS), then flood for 1 s, then a ${replay.windowMs / 1000} s window
-  (msg/s and CPU per message). CPU is every thread's run time from
+  (msg/s and CPU per message). The ${replay.rate.toLocaleString('en-US')} msg/s verdict comes from a last phase: the floor and the daemon
+  started side by side, each on its own replay connection, then ${replay.pairs.floor.length} pairs of windows, each side fed alone
+  at ${replay.rate.toLocaleString('en-US')} msg/s for 1 s and measured for ${replay.pairs.windowMs / 1000} s while the other gets 20 msg/s (as heartbeats would, so its
+  read timeout stays quiet), the order alternating by pair; the ratio is the median of the pairs'.
+  Windows seconds apart move together with the machine; the rounds' windows, minutes apart, are
+  shown beside it. CPU is every thread's run time from
   \`/proc/<pid>/task/*/schedstat\`; counts are read just outside the CPU window. No heartbeats
   are sent.${replay.pinned ? ' The replay runs on core 0 and each consumer (all its threads) on core 1 (`taskset -a`), the same placement for every consumer and round.' : ' Unpinned: `taskset` or a second core was not available.'} Run only these rows with \`npm run bench:replay\`.
 - **Tick**: \`Aggregator.tick\` in-process over 1000 markets × 8 provider configs (1 in 8 markets
