@@ -152,16 +152,30 @@ async function measure(c: Consumer, windowMs: number, rss?: number[]): Promise<S
   return { rate, cpuUs: (c1 - c0) / 1000 / ((rate * (tc1 - tc0)) / 1000) };
 }
 
-async function oneConsumer(r: Replay, name: ConsumerName, o: { rate: number; windowMs: number; products: readonly string[]; round: number; pinned: boolean }, notes: string[]): Promise<{ flood: FloodSample; fixed: RateSample }> {
-  await setMode(r, { mode: 'rate', rate: o.rate });
-  const c = await startConsumer(name, `${r.url}/${name}`, o.products);
+/**
+ * Start `name` on `path` of the replay (on core 1 when `pinned`) and wait until the replay has
+ * every product subscribed on that path and the consumer has counted a message.
+ */
+async function startSubscribed(r: Replay, name: ConsumerName, path: string, products: readonly string[], pinned: boolean, notes: string[]): Promise<Consumer> {
+  const c = await startConsumer(name, `${r.url}${path}`, products);
   try {
-    if (o.pinned) pin(c.child.pid, 1, notes);
+    if (pinned) pin(c.child.pid, 1, notes);
     const deadline = Date.now() + 60_000;
-    while ((await subscribed(r, `/${name}`)) < o.products.length || (await c.count()) === 0) {
-      if (Date.now() > deadline) throw new Error(`replay: ${name} did not subscribe to ${o.products.length} products in 60 s`);
+    while ((await subscribed(r, path)) < products.length || (await c.count()) === 0) {
+      if (Date.now() > deadline) throw new Error(`replay: ${name} did not subscribe to ${products.length} products in 60 s`);
       await sleep(100);
     }
+    return c;
+  } catch (e) {
+    await c.stop();
+    throw e;
+  }
+}
+
+async function oneConsumer(r: Replay, name: ConsumerName, o: { rate: number; windowMs: number; products: readonly string[]; round: number; pinned: boolean }, notes: string[]): Promise<{ flood: FloodSample; fixed: RateSample }> {
+  await setMode(r, { mode: 'rate', rate: o.rate });
+  const c = await startSubscribed(r, name, `/${name}`, o.products, o.pinned, notes);
+  try {
     await sleep(SETTLE_MS);
     const rss: number[] = [];
     const fixed = { ...(await measure(c, FIXED_WINDOW_MS, rss)), rssMB: Math.max(...rss) };
@@ -197,14 +211,7 @@ async function fixedPairs(r: Replay, rate: number, products: readonly string[], 
     for (const name of names) {
       const path = `/pair-${name}`;
       await setMode(r, { mode: 'rate', rate, path });
-      const c = await startConsumer(name, `${r.url}${path}`, products);
-      started.push(c);
-      if (pinned) pin(c.child.pid, 1, notes);
-      const deadline = Date.now() + 60_000;
-      while ((await subscribed(r, path)) < products.length || (await c.count()) === 0) {
-        if (Date.now() > deadline) throw new Error(`replay: ${name} did not subscribe to ${products.length} products in 60 s`);
-        await sleep(100);
-      }
+      started.push(await startSubscribed(r, name, path, products, pinned, notes));
       // Warm up at the rate (the JIT), then idle while the other starts.
       await sleep(SETTLE_MS);
       await setMode(r, { mode: 'rate', rate: IDLE_RATE, path });
