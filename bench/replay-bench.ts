@@ -45,13 +45,13 @@ const FIXED_WINDOW_MS = 10_000;
 /** Interleaved fixed-rate pairs (floor and daemon side by side, fed one at a time). */
 const PAIRS = 12;
 /** Each side of a pair: fed for PAIR_SETTLE_MS, then a PAIR_WINDOW_MS window. */
-const PAIR_SETTLE_MS = 1000;
+export const PAIR_SETTLE_MS = 1000;
 const PAIR_WINDOW_MS = 4000;
 /**
  * What the side not measured gets meanwhile: a trickle, as an exchange's heartbeats would be,
  * so that its read timeout does not close the connection (the replay sends no heartbeats).
  */
-const IDLE_RATE = 20;
+export const IDLE_RATE = 20;
 
 /** 50 Coinbase Exchange USD products. */
 export const PRODUCTS = (
@@ -231,7 +231,7 @@ async function fixedPairs(r: Replay, rate: number, products: readonly string[], 
     await setMode(r, { mode: 'pause' });
     for (const c of started) await c.stop();
   }
-  notes.push(`interleaved ${rate} msg/s pairs (daemon/floor CPU per message): ${pairs.daemon.map((d, i) => (d.cpuUs / (pairs.floor[i]?.cpuUs ?? NaN)).toFixed(2)).join(', ')}`);
+  notes.push(`interleaved ${rate} msg/s pairs (daemon/floor CPU per message): ${cpuRatios(pairs.daemon, pairs.floor)}`);
   return pairs;
 }
 
@@ -276,6 +276,9 @@ function paired<T>(a: readonly T[], b: readonly T[], ratio: (x: T, y: T) => numb
 
 const f = (x: number, d = 1): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const ok = (met: boolean): string => (met ? 'met' : '**missed**');
+/** Each pair's (or round's) daemon-over-floor CPU per message, two decimals, comma-separated. */
+const cpuRatios = (daemon: readonly Sample[], floor: readonly Sample[]): string =>
+  daemon.map((d, i) => f(d.cpuUs / (floor[i]?.cpuUs ?? NaN), 2)).join(', ');
 const side = (label: string, s: Sample): string => `${label} ${f(s.rate, 0)} msg/s at ${f(s.cpuUs, 2)} CPU µs/msg`;
 
 /** The table rows (benchmark, result, detail, target, verdict) for BENCHMARKS.md. */
@@ -299,8 +302,8 @@ export function replayRows(r: ReplayResult): string[][] {
     [
       `Ingest coinbase_ws, replay ${r.rate.toLocaleString('en-US')} msg/s (built daemon)`,
       `daemon ${f(pairCpu(r.pairs.daemon), 2)} CPU µs/msg, RSS ${f(daemon.fixed.rssMB, 0)} MB; floor ${f(pairCpu(r.pairs.floor), 2)} µs/msg, ${f(floor.fixed.rssMB, 0)} MB`,
-      `CPU per message ${f(fixedRatio, 2)}× floor (median of ${r.pairs.daemon.length} interleaved pairs of ${f(r.pairs.windowMs / 1000, 0)} s windows: ${r.pairs.daemon.map((d, i) => f(d.cpuUs / (r.pairs.floor[i]?.cpuUs ?? NaN), 2)).join(', ')}); ` +
-        `in the rounds' 10 s windows, minutes apart: ${f(roundsRatio, 2)}× (${daemon.runs.fixed.map((d, i) => f(d.cpuUs / (floor.runs.fixed[i]?.cpuUs ?? NaN), 2)).join(', ')}); peer ${f(peer.fixed.cpuUs, 2)} µs/msg, ${f(peer.fixed.rssMB, 0)} MB`,
+      `CPU per message ${f(fixedRatio, 2)}× floor (median of ${r.pairs.daemon.length} interleaved pairs of ${f(r.pairs.windowMs / 1000, 0)} s windows: ${cpuRatios(r.pairs.daemon, r.pairs.floor)}); ` +
+        `in the rounds' 10 s windows, minutes apart: ${f(roundsRatio, 2)}× (${cpuRatios(daemon.runs.fixed, floor.runs.fixed)}); peer ${f(peer.fixed.cpuUs, 2)} µs/msg, ${f(peer.fixed.rssMB, 0)} MB`,
       '≤ 1.2× floor CPU/msg',
       ok(fixedRatio <= 1.2),
     ],

@@ -113,7 +113,6 @@ async function control(req: IncomingMessage, res: ServerResponse): Promise<void>
   reply(res, 200, m);
 }
 
-
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 const server = createServer((req, res) => {
   control(req, res).catch((e: unknown) => reply(res, 400, { error: String(e) }));

@@ -12,7 +12,7 @@ import { runFootprint } from './footprint.js';
 import { runFreshness, UPDATE_INTERVAL_MS } from './freshness.js';
 import { runIngest } from './ingest.js';
 import { ESTIMATE_MARKETS, RSS_TARGET_MB, runMemory, type MemoryPoint } from './memory.js';
-import { replayRows, runReplay } from './replay-bench.js';
+import { IDLE_RATE, PAIR_SETTLE_MS, replayRows, runReplay } from './replay-bench.js';
 import { runScrape } from './scrape.js';
 import { runStatus } from './status.js';
 import { runTick } from './tick.js';
@@ -142,7 +142,7 @@ ${table}
   10 s window (CPU per message and peak RSS), then flood for 1 s, then a ${replay.windowMs / 1000} s window
   (msg/s and CPU per message). The ${replay.rate.toLocaleString('en-US')} msg/s verdict comes from a last phase: the floor and the daemon
   started side by side, each on its own replay connection, then ${replay.pairs.floor.length} pairs of windows, each side fed alone
-  at ${replay.rate.toLocaleString('en-US')} msg/s for 1 s and measured for ${replay.pairs.windowMs / 1000} s while the other gets 20 msg/s (as heartbeats would, so its
+  at ${replay.rate.toLocaleString('en-US')} msg/s for ${PAIR_SETTLE_MS / 1000} s and measured for ${replay.pairs.windowMs / 1000} s while the other gets ${IDLE_RATE} msg/s (as heartbeats would, so its
   read timeout stays quiet), the order alternating by pair; the ratio is the median of the pairs'.
   Windows seconds apart move together with the machine; the rounds' windows, minutes apart, are
   shown beside it. CPU is every thread's run time from
